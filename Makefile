@@ -1,0 +1,40 @@
+# The two commands of the README are `make run` and `make test`; the rest serve them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Only for the local demo and the test run; production sets its own SECRET_KEY.
+LOCAL_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SECURE_COOKIES=false
+TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=false
+
+.PHONY: run test bench lint check lock clean
+
+$(BIN)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(BIN)/.installed
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(LOCAL_ENV) $(BIN)/python manage.py loaddemo --if-empty
+	$(LOCAL_ENV) $(BIN)/python manage.py demo_logins
+	$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(BIN)/.installed
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(TEST_ENV) $(BIN)/pytest
+
+bench: $(BIN)/.installed
+	$(TEST_ENV) $(BIN)/python -m tests.bench
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lock:
+	$(BIN)/pip freeze --exclude-editable > requirements.txt
+
+clean:
+	rm -rf $(VENV) var/staticfiles

@@ -1,0 +1,35 @@
+"""Give the demo accounts fresh random passwords and print them (run by `make run`)."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from delegations.models import Representative
+from meetings.permissions import COORDINATORS_GROUP, ISU_STAFF_GROUP
+
+# (role, username, group, delegation, representative): the coordinator belongs to New Zealand,
+# which coordinates National Implementation Measures in the demo term.
+DEMO_ACCOUNTS = [
+    ("isu", "isu", ISU_STAFF_GROUP, "ISU CCM", "Sheila Mweemba"),
+    ("coordinator", "coordinator", COORDINATORS_GROUP, "New Zealand", "Katy Donnelly"),
+]
+
+
+class Command(BaseCommand):
+    help = "Reset the demo accounts' passwords to new random ones and print them."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        User = get_user_model()
+        for role, username, group_name, delegation, person in DEMO_ACCOUNTS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.is_staff = role == "isu"  # ISU staff may also use the admin, as a support tool.
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+            Representative.objects.filter(delegation__name=delegation, name=person, user__isnull=True).update(user=user)
+            self.stdout.write(f"demo login: {role} {username} {password}")

@@ -1,0 +1,396 @@
+"""The committee's record: meetings, attendance, agenda items, action points and decisions."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from delegations.models import Delegation, Presidency, Representative
+
+# Item 1 of every set of minutes is "Present" (the attendance), so the agenda proper starts at 2.
+FIRST_ITEM_NUMBER = 2
+MAX_ITEM_DEPTH = 2
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Meeting.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """The one visibility rule: the public sees published minutes, coordinators also
+        circulated and adopted ones, ISU staff everything."""
+        from meetings import permissions
+
+        if permissions.is_isu_staff(user):
+            return self.all()
+        if permissions.is_coordinator(user):
+            return self.exclude(status=Meeting.Status.DRAFT)
+        return self.published()
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CIRCULATED = "circulated", "Circulated"
+        ADOPTED = "adopted", "Adopted"
+        PUBLISHED = "published", "Published"
+
+    class AdoptionOutcome(models.TextChoices):
+        CORRECT_RECORD = "correct_record", "Adopted as a correct record"
+        WITH_CORRECTIONS = "with_corrections", "Adopted with corrections"
+
+    date = models.DateField(unique=True, error_messages={"unique": "There is already a meeting on this date."})
+    starts_at = models.TimeField(null=True, blank=True, help_text="Local time in Geneva.")
+    ends_at = models.TimeField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True, help_text="Place or format, e.g. a working lunch, online.")
+    presidency = models.ForeignKey(Presidency, on_delete=models.PROTECT, related_name="meetings")
+
+    # Only meetings/workflow.py changes the status and the adoption fields.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
+    adopted_at_meeting = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes_adopted",
+        editable=False,
+        help_text="The later meeting whose 'Adoption of the Minutes' item adopted these minutes.",
+    )
+    silence_procedure_ends_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Adopted by silence procedure ending at this time."
+    )
+    adoption_outcome = models.CharField(max_length=20, choices=AdoptionOutcome.choices, blank=True, editable=False)
+    adoption_corrections = models.TextField(blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message="The meeting must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "circulated", "adopted", "published"]),
+                name="meeting_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(adopted_at_meeting__isnull=True) | ~Q(adopted_at_meeting=F("id")),
+                name="meeting_not_adopted_at_itself",
+            ),
+            # Adopted (and published) minutes name exactly one way they were adopted;
+            # minutes not yet adopted name none.
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["adopted", "published"])
+                    & (
+                        (Q(adopted_at_meeting__isnull=False) & Q(silence_procedure_ends_at__isnull=True))
+                        | (Q(adopted_at_meeting__isnull=True) & Q(silence_procedure_ends_at__isnull=False))
+                    )
+                    & ~Q(adoption_outcome="")
+                )
+                | (
+                    Q(status__in=["draft", "circulated"])
+                    & Q(adopted_at_meeting__isnull=True)
+                    & Q(silence_procedure_ends_at__isnull=True)
+                    & Q(adoption_outcome="")
+                ),
+                name="meeting_adoption_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="published", published_at__isnull=False)
+                | (~Q(status="published") & Q(published_at__isnull=True)),
+                name="meeting_published_at_iff_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(adoption_corrections="") | Q(adoption_outcome="with_corrections"),
+                name="meeting_corrections_only_when_adopted_with_corrections",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Meeting of {date_format(self.date, 'j F Y')}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.date.isoformat()])
+
+    def get_pdf_url(self):
+        return reverse("meetings:meeting_pdf", args=[self.date.isoformat()])
+
+    def clean(self):
+        if self.presidency_id and self.date:
+            term = self.presidency
+            if self.date < term.starts_on or (term.ends_on and self.date > term.ends_on):
+                raise ValidationError({"presidency": f"{self.date:%d %B %Y} is outside the {term.name} term."})
+
+    @property
+    def title(self):
+        """The title block's second line, as the record writes it."""
+        title = f"held on {date_format(self.date, 'l, j F Y')}"
+        if self.starts_at and self.ends_at:
+            title += f" from {self.starts_at:%H:%M} – {self.ends_at:%H:%M} hours"
+        return title
+
+    @property
+    def is_adopted(self):
+        return self.status in (self.Status.ADOPTED, self.Status.PUBLISHED)
+
+    @property
+    def adoption_statement(self):
+        if self.adopted_at_meeting_id:
+            return f"Adopted at the meeting of {date_format(self.adopted_at_meeting.date, 'j F Y')}"
+        if self.silence_procedure_ends_at:
+            return f"Adopted by silence procedure ending {date_format(self.silence_procedure_ends_at, 'j F Y')}"
+        return ""
+
+    def attendance_list(self):
+        """Attendance rows in written order, with delegations and attendees, in two queries."""
+        return list(
+            self.attendance.select_related("delegation").prefetch_related(
+                Prefetch("attendees", queryset=Attendee.objects.select_related("representative"))
+            )
+        )
+
+    def agenda(self):
+        """Top-level items in order, each numbered, with `.children` and leads, action points and
+        decisions prefetched: a constant number of queries whatever the agenda's size."""
+        items = list(
+            self.agenda_items.prefetch_related(
+                Prefetch("lead_links", queryset=ItemLead.objects.select_related("delegation")),
+                Prefetch("action_points", queryset=ActionPoint.objects.prefetch_related("owners")),
+                "decisions",
+            )
+        )
+        return AgendaItem.number_tree(items)
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Apologies"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PRESENT)
+    label = models.CharField(
+        max_length=200, blank=True, help_text='As written when it differs from the name: "Sri Lanka – 9MSP Presidency".'
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "delegation"],
+                name="attendance_one_row_per_delegation",
+                violation_error_message="This delegation is already listed in this meeting's attendance.",
+            ),
+            models.CheckConstraint(condition=Q(status__in=["present", "apologies"]), name="attendance_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.label or self.delegation.name
+
+
+class Attendee(models.Model):
+    """A representative present at a meeting, with the honorific as this record writes it."""
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="attendees")
+    representative = models.ForeignKey(Representative, on_delete=models.PROTECT, related_name="attendances")
+    honorific = models.CharField(max_length=40, blank=True)
+    remote = models.BooleanField(default=False, help_text="Took part remotely (via conference call).")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance", "representative"],
+                name="attendee_once_per_attendance",
+                violation_error_message="This representative is already listed for this delegation.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.honorific} {self.representative.name}".strip()
+
+    def clean(self):
+        if self.attendance_id and self.attendance.status != Attendance.Status.PRESENT:
+            raise ValidationError("A delegation that sent apologies has no representatives present.")
+        if self.representative_id and self.attendance_id:
+            if self.representative.delegation_id != self.attendance.delegation_id:
+                raise ValidationError({"representative": "This person belongs to another delegation."})
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="sub_items")
+    position = models.PositiveIntegerField(default=0, help_text="Order among its siblings; numbers follow.")
+    title = models.CharField(max_length=500)
+    leads = models.ManyToManyField(Delegation, through="ItemLead", blank=True, related_name="led_items")
+    body = models.TextField(blank=True, help_text="Markdown: paragraphs, numbered lists, *emphasis*.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="agenda_item_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("id")), name="agenda_item_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        number = getattr(self, "number", None)
+        return f"{number}. {self.title}" if number else self.title
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.parent_id:
+                raise ValidationError({"parent": "Items nest two levels deep at most (5 and 5.1, not 5.1.1)."})
+            if self.meeting_id and self.parent.meeting_id != self.meeting_id:
+                raise ValidationError({"parent": "The parent item belongs to another meeting."})
+            if self.pk and self.parent_id == self.pk:
+                raise ValidationError({"parent": "An item cannot be its own parent."})
+            if self.pk and self.sub_items.exists():
+                raise ValidationError({"parent": "An item with sub-items cannot itself become a sub-item."})
+
+    @property
+    def leads_display(self):
+        """ "Panama & Chile", in the order the record names them (needs lead_links prefetched)."""
+        return " & ".join(link.delegation.name for link in self.lead_links.all())
+
+    @staticmethod
+    def number_tree(items):
+        """Give each item its `.number` ("5", "5.1") and each top-level item its `.children`,
+        from one flat list of a meeting's items; return the top-level items in order."""
+        key = lambda item: (item.position, item.pk)  # noqa: E731
+        children = {}
+        for item in items:
+            children.setdefault(item.parent_id, []).append(item)
+        top = sorted(children.get(None, []), key=key)
+        for index, item in enumerate(top, start=FIRST_ITEM_NUMBER):
+            item.number = str(index)
+            item.children = sorted(children.get(item.pk, []), key=key)
+            for sub_index, child in enumerate(item.children, start=1):
+                child.number = f"{index}.{sub_index}"
+                child.children = []
+        return top
+
+
+class ItemLead(models.Model):
+    """A delegation leading an agenda item, in the order the record names them."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="lead_links")
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="lead_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda_item", "delegation"],
+                name="item_lead_once",
+                violation_error_message="This delegation already leads this item.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.delegation.name
+
+
+class ActionPoint(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="action_points")
+    text = models.TextField()
+    owners = models.ManyToManyField(Delegation, related_name="action_points")
+    due_on = models.DateField(null=True, blank=True)
+    due_at_next_meeting = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="action_point_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_at_next_meeting=False),
+                name="action_point_one_due",
+                violation_error_message="An action point is due on a date or at the next meeting, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "done", "dropped"]), name="action_point_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def due_display(self):
+        if self.due_at_next_meeting:
+            return "next meeting"
+        if self.due_on:
+            return date_format(self.due_on, "j F Y")
+        return ""
+
+
+class ActionPointFollowUp(models.Model):
+    """What a later meeting recorded about an action point."""
+
+    action_point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="follow_ups")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_point_follow_ups")
+    note = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=ActionPoint.Status.choices, help_text="The action point's status after this meeting."
+    )
+
+    class Meta:
+        ordering = ["meeting__date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_point", "meeting"],
+                name="follow_up_once_per_meeting",
+                violation_error_message="This action point is already followed up at this meeting.",
+            ),
+            models.CheckConstraint(condition=Q(status__in=["open", "done", "dropped"]), name="follow_up_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"Follow-up at {self.meeting}"
+
+    def clean(self):
+        if self.action_point_id and self.meeting_id:
+            raised = self.action_point.agenda_item.meeting
+            if self.meeting.date <= raised.date:
+                raise ValidationError({"meeting": "A follow-up is recorded at a meeting after the one that raised it."})
+
+
+class Decision(models.Model):
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="decision_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,78 @@
+"""Shared fixtures: personas, the demo record, and the rule for tests that need PostgreSQL or Chromium."""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+
+from meetings.permissions import COORDINATORS_GROUP, ISU_STAFF_GROUP
+from tests.factories import RepresentativeFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def require(condition, reason):
+    """Skip a test whose tool is missing on a developer's machine; under CI=true it must run, so fail."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run this test, but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres():
+    require(connection.vendor == "postgresql", "it needs PostgreSQL (set DATABASE_URL to a PostgreSQL database)")
+
+
+@pytest.fixture
+def chromium():
+    require(shutil.which("chromium") or os.path.exists(CHROMIUM), "Debian's chromium is not installed")
+    return CHROMIUM
+
+
+def _user(django_user_model, username, group=None, **extra):
+    user = django_user_model.objects.create_user(username=username, password="correct horse battery", **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def isu_staff(django_user_model):
+    """Alice, of the ISU: drafts, circulates and publishes minutes; sees everything."""
+    return _user(django_user_model, "alice", ISU_STAFF_GROUP, is_staff=True)
+
+
+@pytest.fixture
+def coordinator(django_user_model):
+    """Bob, a coordinator's delegate: reads and comments on circulated minutes; never sees drafts."""
+    user = _user(django_user_model, "bob", COORDINATORS_GROUP)
+    RepresentativeFactory(user=user, name="Bob Delegate")
+    return user
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """Charlie, logged in but in no group: sees only what the public sees."""
+    return _user(django_user_model, "charlie")
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    """Dana, a site administrator: manages users and reference data in the admin."""
+    return django_user_model.objects.create_superuser("dana", "dana@example.org", "correct horse battery")
+
+
+@pytest.fixture
+def demo(db):
+    """The demo record built from the seed: 30 August (adopted), 25 September (published),
+    13 November 2018 (draft)."""
+    call_command("loaddemo", verbosity=0)
+    from meetings.models import Meeting
+
+    return {m.date.isoformat(): m for m in Meeting.objects.all()}

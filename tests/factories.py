@@ -1,0 +1,112 @@
+"""factory_boy factories with valid defaults only."""
+
+import datetime
+
+import factory
+
+from delegations.models import CoordinatorRole, Delegation, Presidency, Representative, ThematicArea
+from meetings.models import ActionPoint, AgendaItem, Attendance, Attendee, Decision, Meeting
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"State {n}")
+    kind = Delegation.Kind.STATE_PARTY
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representative
+
+    delegation = factory.SubFactory(DelegationFactory)
+    honorific = "Ms."
+    name = factory.Sequence(lambda n: f"Person {n}")
+
+
+class PresidencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Presidency
+
+    name = factory.Sequence(lambda n: f"{n + 20}MSP")
+    delegation = factory.SubFactory(DelegationFactory)
+    starts_on = factory.Sequence(lambda n: datetime.date(2030 + n, 9, 10))
+    ends_on = factory.LazyAttribute(lambda p: p.starts_on.replace(year=p.starts_on.year + 1) - datetime.timedelta(1))
+
+
+class ThematicAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThematicArea
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Area {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class CoordinatorRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoordinatorRole
+
+    presidency = factory.SubFactory(PresidencyFactory)
+    thematic_area = factory.SubFactory(ThematicAreaFactory)
+    delegation = factory.SubFactory(DelegationFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    presidency = factory.SubFactory(PresidencyFactory)
+    date = factory.LazyAttributeSequence(
+        lambda m, n: m.presidency.starts_on + datetime.timedelta(days=7 * (n % 50) + 1)
+    )
+    starts_at = datetime.time(13, 0)
+    ends_at = datetime.time(15, 0)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    delegation = factory.SubFactory(DelegationFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendee
+
+    attendance = factory.SubFactory(AttendanceFactory)
+    representative = factory.SubFactory(
+        RepresentativeFactory, delegation=factory.SelfAttribute("..attendance.delegation")
+    )
+    honorific = factory.SelfAttribute("representative.honorific")
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Item {n}")
+    body = "The Committee discussed the matter."
+    position = factory.Sequence(lambda n: n)
+
+
+class ActionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPoint
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    text = factory.Sequence(lambda n: f"Undertaking {n}")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    text = factory.Sequence(lambda n: f"Decision {n}")
