@@ -110,3 +110,33 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
     agenda_item = factory.SubFactory(AgendaItemFactory)
     text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+def published_meeting(items=10, delegations=5, sub_items=1):
+    """A published meeting of `items` top-level items (each with sub-items, a decision and an
+    action point) and `delegations` delegations present with two representatives each; for
+    query-count tests and benchmarks. Reached through the workflow, as real records are."""
+    from meetings import workflow
+    from meetings.models import ItemLead
+
+    meeting = MeetingFactory()
+    attendances = []
+    for position in range(delegations):
+        attendance = AttendanceFactory(meeting=meeting, position=position)
+        AttendeeFactory(attendance=attendance, position=1)
+        AttendeeFactory(attendance=attendance, position=2)
+        attendances.append(attendance)
+    for position in range(items):
+        item = AgendaItemFactory(meeting=meeting, position=position)
+        DecisionFactory(agenda_item=item)
+        if attendances:
+            ItemLead.objects.create(agenda_item=item, delegation=attendances[position % len(attendances)].delegation)
+        for sub_position in range(sub_items):
+            sub = AgendaItemFactory(meeting=meeting, parent=item, position=sub_position)
+            point = ActionPointFactory(agenda_item=sub)
+            if attendances:
+                point.owners.add(attendances[sub_position % len(attendances)].delegation)
+    later = MeetingFactory(presidency=meeting.presidency)
+    workflow.enter_archived_adoption(meeting, at_meeting=later)
+    workflow.publish(meeting)
+    return meeting

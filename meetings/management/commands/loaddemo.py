@@ -36,6 +36,8 @@ class Command(BaseCommand):
         data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
         with transaction.atomic():
             created = load(data)
+        if options["verbosity"] == 0:
+            return
         if created:
             self.stdout.write(f"Loaded demo meetings: {', '.join(created)}")
         else:
