@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from delegations.models import Delegation, Presidency, Representative
+from meetings.markup import render_markdown
 
 # Item 1 of every set of minutes is "Present" (the attendance), so the agenda proper starts at 2.
 FIRST_ITEM_NUMBER = 2
@@ -241,6 +242,8 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=500)
     leads = models.ManyToManyField(Delegation, through="ItemLead", blank=True, related_name="led_items")
     body = models.TextField(blank=True, help_text="Markdown: paragraphs, numbered lists, *emphasis*.")
+    # The sanitised HTML of `body`, derived on save so that pages and PDFs don't re-render Markdown.
+    body_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -254,6 +257,12 @@ class AgendaItem(models.Model):
     def __str__(self):
         number = getattr(self, "number", None)
         return f"{number}. {self.title}" if number else self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.parent_id:
