@@ -19,4 +19,4 @@ def render_markdown(text):
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(cleaned)
+    return mark_safe(cleaned.strip())

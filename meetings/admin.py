@@ -1,0 +1,187 @@
+"""Admin for the record: a support tool for ISU staff to key in a whole meeting. Status and
+adoption are shown read-only (only meetings/workflow.py changes them), and adopted minutes
+cannot be changed here."""
+
+from django.contrib import admin
+
+from meetings.models import (
+    ActionPoint,
+    ActionPointFollowUp,
+    AgendaItem,
+    Attendance,
+    Attendee,
+    Decision,
+    ItemLead,
+    Meeting,
+)
+
+
+class FrozenWhenAdoptedMixin:
+    """Adopted minutes are the official record: no admin page may change them."""
+
+    def _meeting_of(self, obj):
+        return obj if isinstance(obj, Meeting) else getattr(obj, "meeting", None)
+
+    def _frozen(self, obj):
+        meeting = self._meeting_of(obj) if obj is not None else None
+        return meeting is not None and meeting.is_adopted
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if self._frozen(obj):
+            return False
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return super().has_add_permission(request, obj)
+        return super().has_add_permission(request)
+
+
+class AttendanceInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["position", "delegation", "status", "label", "representatives"]
+    readonly_fields = ["representatives"]
+    autocomplete_fields = ["delegation"]
+    show_change_link = True
+
+    @admin.display(description="Representatives (edit through the row's link)")
+    def representatives(self, attendance):
+        return ", ".join(str(attendee) for attendee in attendance.attendees.all()) or "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("delegation").prefetch_related("attendees__representative")
+
+
+class AgendaItemInline(FrozenWhenAdoptedMixin, admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    fields = [("parent", "position"), "title", "body"]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # Only this meeting's items are offered; choosing a sub-item gets the model's clear
+            # "two levels at most" error rather than a bare "invalid choice".
+            meeting_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+    list_display = ["date", "starts_at", "ends_at", "presidency", "status"]
+    list_filter = ["status", "presidency"]
+    date_hierarchy = "date"
+    search_fields = ["agenda_items__title", "attendance__delegation__name"]
+    autocomplete_fields = ["presidency"]
+    readonly_fields = [
+        "status",
+        "adopted_at_meeting",
+        "silence_procedure_ends_at",
+        "adoption_outcome",
+        "adoption_corrections",
+        "published_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["date", ("starts_at", "ends_at"), "venue", "presidency"]}),
+        ("Lifecycle (changed only through the workflow)", {"fields": readonly_fields}),
+    ]
+    inlines = [AttendanceInline, AgendaItemInline]
+    list_select_related = ["presidency"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+
+class AttendeeInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+    model = Attendee
+    extra = 1
+    fields = ["position", "honorific", "representative", "remote"]
+    autocomplete_fields = ["representative"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+    list_display = ["meeting", "delegation", "status", "label"]
+    list_filter = ["status", "meeting__date"]
+    search_fields = ["delegation__name", "label"]
+    autocomplete_fields = ["delegation"]
+    inlines = [AttendeeInline]
+    list_select_related = ["meeting", "delegation"]
+
+
+class ItemLeadInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+    model = ItemLead
+    extra = 0
+    autocomplete_fields = ["delegation"]
+
+
+class ActionPointInline(FrozenWhenAdoptedMixin, admin.StackedInline):
+    model = ActionPoint
+    extra = 0
+    fields = ["text", "owners", ("due_on", "due_at_next_meeting"), "status", "position"]
+    autocomplete_fields = ["owners"]
+    show_change_link = True
+
+
+class DecisionInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+    model = Decision
+    extra = 0
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+    list_display = ["title", "meeting", "parent", "position"]
+    list_filter = ["meeting__status", "meeting__date"]
+    search_fields = ["title", "body"]
+    fields = ["meeting", "parent", "position", "title", "body"]
+    inlines = [ItemLeadInline, ActionPointInline, DecisionInline]
+    list_select_related = ["meeting", "parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An item stays in its meeting; moving it would renumber two records at once.
+        return ["meeting"] if obj else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            item_id = request.resolver_match.kwargs.get("object_id")
+            meeting = AgendaItem.objects.filter(pk=item_id).values("meeting")
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting__in=meeting) if item_id else AgendaItem.objects.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ActionPoint)
+class ActionPointAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+    list_display = ["text", "agenda_item", "due_display", "status"]
+    list_filter = ["status", "owners"]
+    search_fields = ["text", "owners__name"]
+    autocomplete_fields = ["owners"]
+    fields = ["agenda_item", "text", "owners", ("due_on", "due_at_next_meeting"), "status", "position"]
+    readonly_fields = ["agenda_item"]
+    list_select_related = ["agenda_item__meeting"]
+
+    def _meeting_of(self, obj):
+        return obj.agenda_item.meeting
+
+    def has_add_permission(self, request, obj=None):
+        return False  # Action points are raised under their agenda item.
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+
+@admin.register(ActionPointFollowUp)
+class ActionPointFollowUpAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+    """Follow-ups belong to the later meeting that records them, so they freeze with it."""
+
+    list_display = ["action_point", "meeting", "status"]
+    list_filter = ["status"]
+    search_fields = ["action_point__text", "note"]
+    autocomplete_fields = ["action_point", "meeting"]
+    list_select_related = ["action_point", "meeting"]
