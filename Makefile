@@ -10,16 +10,17 @@ TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=false
 .PHONY: run test bench lint check lock clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
+	@echo "Setting up $(VENV) from requirements.txt"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
 
 run: $(BIN)/.installed
-	$(LOCAL_ENV) $(BIN)/python manage.py migrate --no-input -v0
-	$(LOCAL_ENV) $(BIN)/python manage.py loaddemo --if-empty
-	$(LOCAL_ENV) $(BIN)/python manage.py demo_logins
-	$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	@$(LOCAL_ENV) $(BIN)/python manage.py loaddemo --if-empty
+	@$(LOCAL_ENV) $(BIN)/python manage.py demo_logins
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	@$(LOCAL_ENV) $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v0
