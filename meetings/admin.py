@@ -58,6 +58,7 @@ class AttendanceInline(FrozenWhenAdoptedMixin, admin.TabularInline):
 
 class AgendaItemInline(FrozenWhenAdoptedMixin, admin.StackedInline):
     model = AgendaItem
+    fk_name = "meeting"
     extra = 0
     fields = [("parent", "position"), "title", "body"]
     show_change_link = True

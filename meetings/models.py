@@ -1,9 +1,11 @@
 """The committee's record: meetings, attendance, agenda items, action points and decisions."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from delegations.models import Delegation, Presidency, Representative
@@ -244,6 +246,10 @@ class AgendaItem(models.Model):
     body = models.TextField(blank=True, help_text="Markdown: paragraphs, numbered lists, *emphasis*.")
     # The sanitised HTML of `body`, derived on save so that pages and PDFs don't re-render Markdown.
     body_html = models.TextField(blank=True, editable=False)
+    # On an "Adoption of the Minutes" item: the earlier meeting whose minutes this item adopts.
+    minutes_to_adopt = models.ForeignKey(
+        "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="adopting_items"
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -403,3 +409,46 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditEntry.AppendOnly("Audit entries are never changed.")
+
+    def delete(self):
+        raise AuditEntry.AppendOnly("Audit entries are never deleted.")
+
+
+class AuditEntry(models.Model):
+    """One change to a meeting's record or one transition: who, when, what. Append-only."""
+
+    class AppendOnly(Exception):
+        pass
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="audit_entries")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Kept as written at the time, so the trail still names someone whose account is later removed.
+    by_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, help_text='What happened, e.g. "item.changed" or "circulated".')
+    summary = models.CharField(max_length=500)
+    # {field: [old, new]} for edits; free-form details for transitions.
+    changes = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "audit entries"
+        constraints = [models.CheckConstraint(condition=~Q(action=""), name="audit_entry_action_not_empty")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.by_name or 'system'}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.AppendOnly("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.AppendOnly("Audit entries are never deleted.")
