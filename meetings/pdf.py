@@ -4,6 +4,7 @@ rendered once, stored and hashed (OfficialRecord)."""
 
 import hashlib
 import logging
+import warnings
 from datetime import UTC, datetime, time
 from urllib.parse import unquote, urlsplit
 
@@ -163,13 +164,17 @@ def render_html_to_pdf(html, *, attachments=(), identifier=None):
     _check_weasyprint()
     fetcher = StaticOnlyURLFetcher()
     document = weasyprint.HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=fetcher)
-    return document.write_pdf(
-        pdf_variant="pdf/a-3b",
-        pdf_tags=True,
-        pdf_identifier=identifier or True,
-        presentational_hints=False,
-        attachments=list(attachments),
-    )
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile (the PDF/A output intent) and leaves closing it to
+        # the garbage collector; that is its business, not a leak of ours.
+        warnings.filterwarnings("ignore", category=ResourceWarning, message=".*sRGB2014.icc")
+        return document.write_pdf(
+            pdf_variant="pdf/a-3b",
+            pdf_tags=True,
+            pdf_identifier=identifier or True,
+            presentational_hints=False,
+            attachments=list(attachments),
+        )
 
 
 def render_minutes_pdf(meeting):
