@@ -30,7 +30,8 @@ except OSError as exc:  # WeasyPrint is installed but Pango or its friends are m
 
 logger = logging.getLogger(__name__)
 
-STATIC_SCHEME = "ccm-static:"
+# No hyphen: Django's manifest storage leaves `scheme:` URLs in CSS alone only if the scheme is [a-z]+.
+STATIC_SCHEME = "ccmstatic:"
 AUTHOR = "Implementation Support Unit"
 # The minutes are kept in English whatever language the person asking for the PDF reads: an
 # official record must not depend on who downloaded it first.
@@ -46,7 +47,7 @@ class RefusedURL(ValueError):
 
 
 class StaticOnlyURLFetcher(URLFetcher):
-    """Serve `ccm-static:path` from the project's static files and refuse every other URL
+    """Serve `ccmstatic:path` from the project's static files and refuse every other URL
     (file:, http:, https:, data:, …), so rendering reads nothing else and fetches nothing."""
 
     def fetch(self, url, headers=None):

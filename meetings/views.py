@@ -4,7 +4,7 @@ the page that tells whether a PDF is an official record."""
 from datetime import date
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -72,26 +72,28 @@ def _official_record_response(request, meeting, record):
     if etag in parse_etags(request.headers.get("If-None-Match", "")) or request.headers.get("If-None-Match") == "*":
         response = HttpResponseNotModified()
     else:
-        response = FileResponse(record.file.open("rb"), content_type="application/pdf", filename=pdf.filename(meeting))
+        with record.file.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
     response["ETag"] = etag
     # Adopted but unpublished minutes are for coordinators only: no shared cache may keep them.
-    public = meeting.status == Meeting.Status.PUBLISHED
-    patch_cache_control(response, public=public, private=not public, max_age=365 * 24 * 3600, immutable=True)
+    audience = {"public": True} if meeting.status == Meeting.Status.PUBLISHED else {"private": True}
+    patch_cache_control(response, **audience, max_age=365 * 24 * 3600, immutable=True)
     return response
 
 
 def record_verify(request):
     """Anyone may upload a PDF and learn whether it is an official record, and which; the file
     is read to hash it and never kept."""
-    result = None
+    result = refused = None
     form = verification.VerifyForm()
     if request.method == "POST":
         if verification.too_large(request):
-            form.add_error(None, verification.too_large_message())
+            refused = verification.too_large_message()
         else:
             form = verification.VerifyForm(request.POST, request.FILES)
             if form.is_valid():
                 result = verification.check(form.cleaned_data["document"], request.user)
-    context = {"form": form, "result": result, "max_mb": settings.VERIFY_MAX_UPLOAD // (1024 * 1024)}
-    return render(request, "meetings/record_verify.html", context, status=400 if form.errors else 200)
+    context = {"form": form, "result": result, "refused": refused, "max_mb": settings.VERIFY_MAX_UPLOAD // 2**20}
+    status = 400 if refused or form.errors else 200
+    return render(request, "meetings/record_verify.html", context, status=status)

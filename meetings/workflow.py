@@ -4,8 +4,6 @@ Each verb locks the meeting row, checks the move against TRANSITIONS, changes th
 the fields that go with it, and saves, all in one transaction.
 """
 
-from functools import partial
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -56,7 +54,7 @@ def _refresh(meeting, locked):
 def _after_adoption(meeting):
     """Once the adoption is committed, render and store the official PDF. A failure is logged,
     not raised: the PDF view renders and stores the record on its first request instead."""
-    transaction.on_commit(partial(pdf.store_official_record, meeting.pk), robust=True)
+    transaction.on_commit(lambda meeting_id=meeting.pk: pdf.store_official_record(meeting_id), robust=True)
 
 
 def _set_adoption(locked, *, at_meeting, silence_procedure_ends_at, outcome, corrections):
