@@ -142,8 +142,7 @@ def _context(meeting, attendance, agenda):
         "mark": mark(meeting),
         "title": f"Minutes of the CCM Coordination Committee meeting of {day}",
         "subject": (
-            "Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions"
-            f" held on {day}"
+            f"Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions held on {day}"
         ),
         "keywords": f"Convention on Cluster Munitions, CCM, Coordination Committee, minutes, {meeting.date:%Y-%m-%d}",
         "author": AUTHOR,

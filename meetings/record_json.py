@@ -14,6 +14,12 @@ def _person(attendee):
     }
 
 
+def _due(point):
+    if point.due_on:
+        return point.due_on.isoformat()
+    return "next meeting" if point.due_at_next_meeting else None
+
+
 def _item(item):
     return {
         "number": item.number,
@@ -25,7 +31,7 @@ def _item(item):
             {
                 "text": point.text,
                 "owners": [owner.name for owner in point.owners.all()],
-                "due": point.due_on.isoformat() if point.due_on else ("next meeting" if point.due_at_next_meeting else None),
+                "due": _due(point),
             }
             for point in item.action_points.all()
         ],

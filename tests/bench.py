@@ -110,10 +110,10 @@ BENCHES = [bench_meeting_page, bench_pdf]
 
 def main():
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.conf import settings
     from django.test.utils import override_settings, setup_test_environment
 
     setup_test_environment()

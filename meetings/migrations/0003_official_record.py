@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_roles'),
+        ("meetings", "0002_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OfficialRecord',
+            name="OfficialRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to='official-records/')),
-                ('sha256', models.CharField(help_text='SHA-256 of the stored file, in hex.', max_length=64, unique=True)),
-                ('size', models.PositiveBigIntegerField()),
-                ('rendered_at', models.DateTimeField()),
-                ('weasyprint_version', models.CharField(max_length=40)),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='official_record', to='meetings.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=300, upload_to="official-records/")),
+                (
+                    "sha256",
+                    models.CharField(help_text="SHA-256 of the stored file, in hex.", max_length=64, unique=True),
+                ),
+                ("size", models.PositiveBigIntegerField()),
+                ("rendered_at", models.DateTimeField()),
+                ("weasyprint_version", models.CharField(max_length=40)),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="official_record",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-meeting__date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='official_record_sha256_hex')],
+                "ordering": ["-meeting__date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="official_record_sha256_hex"
+                    )
+                ],
             },
         ),
     ]

@@ -96,7 +96,10 @@ def test_pages_after_the_first_carry_a_running_header_with_the_committee_and_dat
 
 
 def test_every_fact_of_the_seed_is_in_the_pdf_in_order(seed_pdf):
-    furniture = ["CCM Coordination Committee · 25 September 2018", "Adopted by silence procedure ending 26 October 2018"]
+    furniture = [
+        "CCM Coordination Committee · 25 September 2018",
+        "Adopted by silence procedure ending 26 October 2018",
+    ]
     text = pdf_reader.body_text(seed_pdf, furniture)
     assert "MINUTES OF THE CCM COORDINATION COMMITTEE MEETING" in text
     assert "held on Tuesday, 25 September 2018" in text
