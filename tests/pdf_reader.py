@@ -70,3 +70,9 @@ def outline_titles(content):
 def minutes_json(content):
     attachments = reader(content).attachments
     return json.loads(attachments["minutes.json"][0])
+
+
+def artifact_images(content, page=0):
+    """How many images (XObjects) a page draws as artifacts, outside the tagged content."""
+    data = reader(content).pages[page].get_contents().get_data()
+    return len(re.findall(rb"/Artifact\s+BMC(?:(?!EMC).)*?\sDo\s", data, flags=re.S))
