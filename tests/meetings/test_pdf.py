@@ -142,3 +142,19 @@ def test_a_draft_with_a_circulated_version_names_it(demo):
     assert pdf.mark(draft) == "Draft — version 2, circulated on 20 November 2018"
     data = pdf_reader.minutes_json(pdf.render_minutes_pdf(draft))
     assert data["version"]["number"] == 2
+
+
+def test_a_long_attendance_list_runs_over_pages_without_losing_anyone():
+    from tests.factories import published_meeting
+
+    meeting = published_meeting(items=2, delegations=60, sub_items=0)
+    content = pdf.render_minutes_pdf(meeting)
+    text = pdf_reader.body_text(content)
+    people = [
+        f"{attendee.honorific} {attendee.representative.name}"
+        for row in meeting.attendance_list()
+        for attendee in row.attendees.all()
+    ]
+    assert len(people) == 120
+    assert [person for person in people if person not in text] == []
+    assert len(pdf_reader.reader(content).pages) >= 3
