@@ -1,6 +1,7 @@
 """Public views of the record: home, the archive of published minutes, a meeting, its PDF, and
 the page that tells whether a PDF is an official record."""
 
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils.http import parse_etags
 
 from meetings import pdf, verification
 from meetings.models import Meeting
+
+logger = logging.getLogger(__name__)
 
 
 def get_meeting_or_404(request, meeting_date):
@@ -72,8 +75,15 @@ def _official_record_response(request, meeting, record):
     if etag in parse_etags(request.headers.get("If-None-Match", "")) or request.headers.get("If-None-Match") == "*":
         response = HttpResponseNotModified()
     else:
-        with record.file.open("rb") as stored:
-            response = HttpResponse(stored.read(), content_type="application/pdf")
+        try:
+            with record.file.open("rb") as stored:
+                content = stored.read()
+        except OSError:
+            # Never re-rendered in its place: an official record is the file stored at adoption.
+            logger.exception("The official record of %s is missing from storage", meeting)
+            reason = "the stored official record cannot be read; the staff have been alerted."
+            return render(request, "meetings/pdf_unavailable.html", {"reason": reason}, status=503)
+        response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
     response["ETag"] = etag
     # Adopted but unpublished minutes are for coordinators only: no shared cache may keep them.

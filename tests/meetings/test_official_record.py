@@ -160,3 +160,14 @@ def test_store_official_records_leaves_stored_records_alone(demo):
 def test_a_draft_has_no_official_record(demo):
     with pytest.raises(ValueError):
         pdf.official_pdf(Meeting.objects.get(date="2018-11-13"))
+
+
+def test_a_missing_stored_file_gets_a_clear_503_and_is_not_rendered_again(client, demo, media_root, caplog):
+    client.get(SEED)
+    record = OfficialRecord.objects.get(meeting__date="2018-09-25")
+    (media_root / record.file.name).unlink()
+    with caplog.at_level(logging.ERROR):
+        response = client.get(SEED)
+    assert response.status_code == 503
+    assert "stored official record cannot be read" in response.content.decode()
+    assert "missing from storage" in caplog.text
