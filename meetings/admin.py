@@ -13,6 +13,7 @@ from meetings.models import (
     Decision,
     ItemLead,
     Meeting,
+    OfficialRecord,
 )
 
 
@@ -186,3 +187,21 @@ class ActionPointFollowUpAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
     search_fields = ["action_point__text", "note"]
     autocomplete_fields = ["action_point", "meeting"]
     list_select_related = ["action_point", "meeting"]
+
+
+@admin.register(OfficialRecord)
+class OfficialRecordAdmin(admin.ModelAdmin):
+    """Official records are written once, by meetings/pdf.py, and never changed or removed here."""
+
+    list_display = ["meeting", "sha256", "size", "rendered_at", "weasyprint_version"]
+    search_fields = ["sha256", "meeting__date"]
+    readonly_fields = ["meeting", "file", "sha256", "size", "rendered_at", "weasyprint_version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -452,3 +452,24 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise self.AppendOnly("Audit entries are never deleted.")
+
+
+class OfficialRecord(models.Model):
+    """The PDF of adopted minutes as rendered once at adoption: stored, hashed and never rendered
+    again, so that every download is the same document whatever the software does later."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="official_record")
+    file = models.FileField(upload_to="official-records/", max_length=300)
+    sha256 = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the stored file, in hex.")
+    size = models.PositiveBigIntegerField()
+    rendered_at = models.DateTimeField()
+    weasyprint_version = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["-meeting__date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="official_record_sha256_hex"),
+        ]
+
+    def __str__(self):
+        return f"Official record of {self.meeting}"

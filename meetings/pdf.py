@@ -1,11 +1,22 @@
 """The one entry point for the minutes PDF: WeasyPrint over templates/pdf/ with a fetcher that
-reads only the project's own static files."""
+reads only the project's own static files; archival (PDF/A-3b), tagged, and for adopted minutes
+rendered once, stored and hashed (OfficialRecord)."""
 
+import hashlib
 import logging
+import warnings
+from datetime import UTC, datetime, time
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from meetings import record_json
+from meetings.models import Meeting, OfficialRecord
 
 try:
     import weasyprint
@@ -19,7 +30,12 @@ except OSError as exc:  # WeasyPrint is installed but Pango or its friends are m
 
 logger = logging.getLogger(__name__)
 
-STATIC_SCHEME = "ccm-static:"
+# No hyphen: Django's manifest storage leaves `scheme:` URLs in CSS alone only if the scheme is [a-z]+.
+STATIC_SCHEME = "ccmstatic:"
+AUTHOR = "Implementation Support Unit"
+# The minutes are kept in English whatever language the person asking for the PDF reads: an
+# official record must not depend on who downloaded it first.
+RECORD_LANGUAGE = "en"
 
 
 class PdfUnavailable(RuntimeError):
@@ -31,7 +47,7 @@ class RefusedURL(ValueError):
 
 
 class StaticOnlyURLFetcher(URLFetcher):
-    """Serve `ccm-static:path` from the project's static files and refuse every other URL
+    """Serve `ccmstatic:path` from the project's static files and refuse every other URL
     (file:, http:, https:, data:, …), so rendering reads nothing else and fetches nothing."""
 
     def fetch(self, url, headers=None):
@@ -71,26 +87,191 @@ def _check_weasyprint():
         )
 
 
-def minutes_html(meeting):
-    context = {
+def _day(value):
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return date_format(value, "j F Y")
+
+
+def mark(meeting):
+    """The line that says what this document is: adopted (and how), or a draft (and which)."""
+    if meeting.is_adopted:
+        if meeting.adopted_at_meeting_id:
+            at = meeting.adopted_at_meeting.date
+            adopted_on = getattr(meeting, "adopted_at", None)
+            if adopted_on and _day(adopted_on) != _day(at):
+                return f"Adopted on {_day(adopted_on)} at the meeting of {_day(at)}"
+            return f"Adopted at the meeting of {_day(at)}"
+        return f"Adopted by silence procedure ending {_day(meeting.silence_procedure_ends_at)}"
+    version = getattr(meeting, "latest_version", None)
+    if version is not None and getattr(version, "number", None):
+        circulated = getattr(version, "circulated_at", None)
+        if circulated:
+            return f"Draft — version {version.number}, circulated on {_day(circulated)}"
+        return f"Draft — version {version.number}"
+    return "Draft — not the official record"
+
+
+def record_dates(meeting):
+    """(created, modified) of the document, from the record and never from the clock: the day of
+    the meeting, and the day the minutes were adopted (or last changed, for a draft)."""
+    created = datetime.combine(meeting.date, time(0, 0), tzinfo=UTC)
+    if meeting.adopted_at_meeting_id:
+        modified = datetime.combine(meeting.adopted_at_meeting.date, time(0, 0), tzinfo=UTC)
+    elif meeting.silence_procedure_ends_at:
+        modified = meeting.silence_procedure_ends_at.astimezone(UTC).replace(microsecond=0)
+    else:
+        modified = meeting.updated_at.astimezone(UTC).replace(microsecond=0)
+    return created, max(created, modified)
+
+
+def document_identifier(meeting):
+    """The PDF's /ID: fixed by which minutes these are and what they say, so rendering twice
+    gives the same bytes."""
+    return hashlib.md5(f"ccm-cc-minutes:{meeting.date.isoformat()}".encode(), usedforsecurity=False).hexdigest()
+
+
+# Lines per column of a block of attendance: a block stays about a page tall, so that a long list
+# reads down one column and then the other on the same page, not across pages.
+ATTENDANCE_BLOCK_LINES = 30
+
+
+def attendance_blocks(attendance):
+    """The delegations present as blocks of two columns of about equal length, in written order
+    (down the first column, then the second). A delegation's name and representatives stay
+    together. WeasyPrint's CSS columns would balance them too, at half the cost of the whole PDF."""
+    present = [(row, 1 + len(row.attendees.all())) for row in attendance if row.status == "present"]
+    blocks, block, lines = [], [], 0
+    for row, height in present:
+        if block and lines + height > 2 * ATTENDANCE_BLOCK_LINES:
+            blocks.append(block)
+            block, lines = [], 0
+        block.append((row, height))
+        lines += height
+    if block:
+        blocks.append(block)
+    return [_two_columns(block) for block in blocks]
+
+
+def _two_columns(block):
+    half, running = sum(height for _, height in block) / 2, 0
+    for index, (_, height) in enumerate(block):
+        if running + height / 2 > half:
+            return [[row for row, _ in block[:index]], [row for row, _ in block[index:]]]
+        running += height
+    return [[row for row, _ in block], []]
+
+
+def _context(meeting, attendance, agenda):
+    created, modified = record_dates(meeting)
+    day = date_format(meeting.date, "j F Y")
+    return {
         "meeting": meeting,
-        "attendance": meeting.attendance_list(),
-        "agenda": meeting.agenda(),
+        "attendance": attendance,
+        "attendance_blocks": attendance_blocks(attendance),
+        "agenda": agenda,
         "draft": not meeting.is_adopted,
+        "mark": mark(meeting),
+        "title": f"Minutes of the CCM Coordination Committee meeting of {day}",
+        "subject": (
+            f"Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions held on {day}"
+        ),
+        "keywords": f"Convention on Cluster Munitions, CCM, Coordination Committee, minutes, {meeting.date:%Y-%m-%d}",
+        "author": AUTHOR,
+        "running_header": f"CCM Coordination Committee · {day}",
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "modified": modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "static": STATIC_SCHEME,
     }
-    return render_to_string("pdf/minutes.html", context)
 
 
-def render_html_to_pdf(html):
+def minutes_html(meeting, attendance=None, agenda=None):
+    attendance = meeting.attendance_list() if attendance is None else attendance
+    agenda = meeting.agenda() if agenda is None else agenda
+    with translation.override(RECORD_LANGUAGE):
+        return render_to_string("pdf/minutes.html", _context(meeting, attendance, agenda))
+
+
+def render_html_to_pdf(html, *, attachments=(), identifier=None):
     _check_weasyprint()
-    document = weasyprint.HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=StaticOnlyURLFetcher())
-    return document.write_pdf()
+    fetcher = StaticOnlyURLFetcher()
+    document = weasyprint.HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=fetcher)
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile (the PDF/A output intent) and leaves closing it to
+        # the garbage collector; that is its business, not a leak of ours.
+        warnings.filterwarnings("ignore", category=ResourceWarning, message=".*sRGB2014.icc")
+        return document.write_pdf(
+            pdf_variant="pdf/a-3b",
+            pdf_tags=True,
+            pdf_identifier=identifier or True,
+            presentational_hints=False,
+            attachments=list(attachments),
+        )
 
 
 def render_minutes_pdf(meeting):
-    return render_html_to_pdf(minutes_html(meeting))
+    """The minutes as PDF/A-3b bytes, the same bytes every time for the same record."""
+    _check_weasyprint()
+    attendance = meeting.attendance_list()
+    agenda = meeting.agenda()
+    created, modified = record_dates(meeting)
+    data = weasyprint.Attachment(
+        string=record_json.minutes_json(meeting, attendance, agenda),
+        url_fetcher=StaticOnlyURLFetcher(),
+        name="minutes.json",
+        description="The minutes as data (attendance, items, decisions, action points, adoption)",
+        created=created,
+        modified=modified,
+        relationship="Data",
+    )
+    return render_html_to_pdf(
+        minutes_html(meeting, attendance, agenda), attachments=[data], identifier=document_identifier(meeting)
+    )
 
 
 def filename(meeting):
     return f"ccm-cc-minutes-{meeting.date.isoformat()}.pdf"
+
+
+def stored_record(meeting):
+    """The meeting's OfficialRecord, or None (works with or without select_related)."""
+    return getattr(meeting, "official_record", None)
+
+
+def official_pdf(meeting):
+    """The official record of adopted minutes: rendered the first time it is asked for, stored
+    through Django's storage with its SHA-256, and from then on always that stored file."""
+    existing = OfficialRecord.objects.filter(meeting_id=meeting.pk).first()
+    if existing is not None:
+        return existing
+    fresh = Meeting.objects.select_related("presidency__delegation", "adopted_at_meeting").get(pk=meeting.pk)
+    if not fresh.is_adopted:
+        raise ValueError(f"{fresh} is not adopted: only adopted minutes have an official record.")
+    content = render_minutes_pdf(fresh)
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        existing = OfficialRecord.objects.filter(meeting=locked).first()
+        if existing is not None:  # Someone else stored it while we rendered.
+            return existing
+        record = OfficialRecord(
+            meeting=locked,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            rendered_at=timezone.now(),
+            weasyprint_version=weasyprint.__version__,
+        )
+        record.file.save(f"{filename(fresh)}", ContentFile(content), save=False)
+        try:
+            record.save()
+        except Exception:
+            record.file.delete(save=False)
+            raise
+    logger.info("Stored the official record of %s (sha256 %s)", fresh, record.sha256)
+    return record
+
+
+def store_official_record(meeting_id):
+    """What adoption schedules after commit (meetings.workflow._after_adoption)."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    if meeting.is_adopted:
+        official_pdf(meeting)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("meetings/", views.meeting_archive, name="meeting_archive"),
     path("meetings/<str:meeting_date>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<str:meeting_date>/minutes.pdf", views.meeting_pdf, name="meeting_pdf"),
+    path("verify/", views.record_verify, name="record_verify"),
 ]

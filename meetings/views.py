@@ -1,12 +1,19 @@
-"""Public views of the record: home, the archive of published minutes, a meeting, its PDF."""
+"""Public views of the record: home, the archive of published minutes, a meeting, its PDF, and
+the page that tells whether a PDF is an official record."""
 
+import logging
 from datetime import date
 
-from django.http import Http404, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 
-from meetings import pdf
+from meetings import pdf, verification
 from meetings.models import Meeting
+
+logger = logging.getLogger(__name__)
 
 
 def get_meeting_or_404(request, meeting_date):
@@ -18,7 +25,7 @@ def get_meeting_or_404(request, meeting_date):
         raise Http404("No such meeting.") from None
     meeting = (
         Meeting.objects.visible_to(request.user)
-        .select_related("presidency__delegation", "adopted_at_meeting")
+        .select_related("presidency__delegation", "adopted_at_meeting", "official_record")
         .filter(date=day)
         .first()
     )
@@ -43,16 +50,60 @@ def meeting_detail(request, meeting_date):
         "meeting": meeting,
         "attendance": meeting.attendance_list(),
         "agenda": meeting.agenda(),
+        "official_record": pdf.stored_record(meeting),
     }
     return render(request, "meetings/meeting_detail.html", context)
 
 
 def meeting_pdf(request, meeting_date):
+    """Adopted minutes: the stored official record, the same bytes forever. Drafts: rendered now."""
     meeting = get_meeting_or_404(request, meeting_date)
     try:
+        if meeting.is_adopted:
+            return _official_record_response(request, meeting, pdf.stored_record(meeting) or pdf.official_pdf(meeting))
         content = pdf.render_minutes_pdf(meeting)
     except pdf.PdfUnavailable as exc:
         return render(request, "meetings/pdf_unavailable.html", {"reason": str(exc)}, status=503)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
+    patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def _official_record_response(request, meeting, record):
+    etag = f'"{record.sha256}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")) or request.headers.get("If-None-Match") == "*":
+        response = HttpResponseNotModified()
+    else:
+        try:
+            with record.file.open("rb") as stored:
+                content = stored.read()
+        except OSError:
+            # Never re-rendered in its place: an official record is the file stored at adoption.
+            logger.exception("The official record of %s is missing from storage", meeting)
+            reason = "the stored official record cannot be read; the staff have been alerted."
+            return render(request, "meetings/pdf_unavailable.html", {"reason": reason}, status=503)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
+    response["ETag"] = etag
+    # Adopted but unpublished minutes are for coordinators only: no shared cache may keep them.
+    audience = {"public": True} if meeting.status == Meeting.Status.PUBLISHED else {"private": True}
+    patch_cache_control(response, **audience, max_age=365 * 24 * 3600, immutable=True)
+    return response
+
+
+def record_verify(request):
+    """Anyone may upload a PDF and learn whether it is an official record, and which; the file
+    is read to hash it and never kept."""
+    result = refused = None
+    form = verification.VerifyForm()
+    if request.method == "POST":
+        if verification.too_large(request):
+            refused = verification.too_large_message()
+        else:
+            form = verification.VerifyForm(request.POST, request.FILES)
+            if form.is_valid():
+                result = verification.check(form.cleaned_data["document"], request.user)
+    context = {"form": form, "result": result, "refused": refused, "max_mb": settings.VERIFY_MAX_UPLOAD // 2**20}
+    status = 400 if refused or form.errors else 200
+    return render(request, "meetings/record_verify.html", context, status=status)

@@ -7,6 +7,7 @@ the fields that go with it, and saves, all in one transaction.
 from django.db import transaction
 from django.utils import timezone
 
+from meetings import pdf
 from meetings.models import Meeting
 
 Status = Meeting.Status
@@ -50,6 +51,12 @@ def _refresh(meeting, locked):
     return meeting
 
 
+def _after_adoption(meeting):
+    """Once the adoption is committed, render and store the official PDF. A failure is logged,
+    not raised: the PDF view renders and stores the record on its first request instead."""
+    transaction.on_commit(lambda meeting_id=meeting.pk: pdf.store_official_record(meeting_id), robust=True)
+
+
 def _set_adoption(locked, *, at_meeting, silence_procedure_ends_at, outcome, corrections):
     if (at_meeting is None) == (silence_procedure_ends_at is None):
         raise TransitionError("Minutes are adopted either at a later meeting or by silence procedure.")
@@ -85,6 +92,7 @@ def enter_archived_adoption(
         corrections=corrections,
     )
     locked.save()
+    _after_adoption(locked)
     return _refresh(meeting, locked)
 
 

@@ -24,6 +24,13 @@ def require(condition, reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Stored files (the official PDFs) go to a throwaway folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def postgres():
     require(connection.vendor == "postgresql", "it needs PostgreSQL (set DATABASE_URL to a PostgreSQL database)")
