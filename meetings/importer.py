@@ -477,6 +477,8 @@ class _Parser:
                 raise ImportProblem(f'the first agenda item, "2. Title", but found "{line[:60]}"', line=number)
             list_match = re.match(r"^(\d{1,2})[.)]\s", line)
             if list_match:
+                if int(list_match.group(1)) != (in_list or 0) + 1:
+                    self.check_skipped_heading(number, line, items[-1], expected_top)
                 in_list = int(list_match.group(1))
             elif not LIST_ITEM_RE.match(line):
                 in_list = None
