@@ -43,9 +43,7 @@ class _AdoptionFields(forms.Form):
 
 
 class MinutesUploadForm(_AdoptionFields):
-    file = forms.FileField(
-        label=_("Minutes file"), help_text=_("A .txt or .pdf file of one meeting's minutes.")
-    )
+    file = forms.FileField(label=_("Minutes file"), help_text=_("A .txt or .pdf file of one meeting's minutes."))
     date = forms.DateField(
         label=_("Meeting date"),
         required=False,
@@ -67,6 +65,4 @@ class MinutesConfirmForm(_AdoptionFields):
     """The preview's confirmation: the extracted text travels back signed, never as a path."""
 
     payload = forms.CharField(widget=forms.HiddenInput)
-    create_delegations = forms.BooleanField(
-        label=_("Create the unknown delegations listed above"), required=False
-    )
+    create_delegations = forms.BooleanField(label=_("Create the unknown delegations listed above"), required=False)

@@ -56,7 +56,9 @@ SUB_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?\s+(\S.*)$")
 NUMBER_ALONE_RE = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.$|^(\d{1,2})\.(\d{1,2})$")
 AGENDA_ITEM_RE = re.compile(r"^agenda\s+item\s+(\d{1,2})(?:\.(\d{1,2}))?\s*[:.–—-]\s*(\S.*)$", re.I)
 LIST_ITEM_RE = re.compile(r"^(\d{1,2})[.)]\s+\S|^[-*•]\s+\S")
-PAGE_ARTEFACT_RE = re.compile(r"^(?:\d{1,3}\s*\|.*|\|\s*\d{1,3}|\d{1,3}|page\s+\d{1,3}(?:\s+of\s+\d{1,3})?|-\s*\d{1,3}\s*-)$", re.I)
+PAGE_ARTEFACT_RE = re.compile(
+    r"^(?:\d{1,3}\s*\|.*|\|\s*\d{1,3}|\d{1,3}|page\s+\d{1,3}(?:\s+of\s+\d{1,3})?|-\s*\d{1,3}\s*-)$", re.I
+)
 LEADS_RE = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 PREVIOUS_MINUTES_RE = re.compile(r"\b(?:adoption|approval)\s+of\s+(?:the\s+)?(?:draft\s+)?minutes\b", re.I)
 MAX_TITLE = 300
@@ -357,7 +359,7 @@ class _Parser:
                 line, expected_top=2, expected_sub=None, top=None
             ):
                 return rows, lines[index:]
-            if (match := AGENDA_ITEM_RE.match(line) or TOP_RE.match(line)) and len(line) <= MAX_TITLE:
+            if (AGENDA_ITEM_RE.match(line) or TOP_RE.match(line)) and len(line) <= MAX_TITLE:
                 raise ImportProblem(
                     f'the first agenda item numbered 2, as item 1 is the attendance; found "{line[:60]}"', line=number
                 )
@@ -379,7 +381,11 @@ class _Parser:
                 if current is None:
                     raise ImportProblem(f'a delegation name before the first representative ("{line}")', line=number)
                 current["representatives"].append(
-                    {"honorific": person.group(1), "name": person.group(2).strip(), "remote": remote or current["_remote"]}
+                    {
+                        "honorific": person.group(1),
+                        "name": person.group(2).strip(),
+                        "remote": remote or current["_remote"],
+                    }
                 )
                 continue
             delegation, label = self.matcher.split_label(bare)
@@ -406,7 +412,9 @@ class _Parser:
                 "_remote": remote,
             }
             rows.append(current)
-        raise ImportProblem('the first agenda item, "2. Title", after the attendance', line=lines[-1][0] if lines else None)
+        raise ImportProblem(
+            'the first agenda item, "2. Title", after the attendance', line=lines[-1][0] if lines else None
+        )
 
     # -- items
 
@@ -459,7 +467,7 @@ class _Parser:
                     if alone:
                         following = next(((n, x) for n, x in lines[index:] if x), None)
                         if following is None or len(following[1]) > MAX_TITLE:
-                            raise ImportProblem(f'the title of item {alone} after its number', line=number)
+                            raise ImportProblem(f"the title of item {alone} after its number", line=number)
                         index = lines.index(following) + 1
                         found = (alone, following[1])
             if found:
@@ -523,7 +531,7 @@ class _Parser:
         page break cut (no closing punctuation, next part starting in lower case) is rejoined;
         numbered and bulleted lists stay lists."""
         blocks = []
-        for number, line, after_blank in entries:
+        for _number, line, after_blank in entries:
             is_list = bool(LIST_ITEM_RE.match(line))
             if blocks:
                 previous = blocks[-1]
@@ -560,7 +568,7 @@ class _Parser:
                 if found:
                     break
             if not found:
-                self.warn(None, f'item {item["number"]} adopts earlier minutes but names no earlier date')
+                self.warn(None, f"item {item['number']} adopts earlier minutes but names no earlier date")
                 return None
             body = item["body"].lower()
             if re.search(r"with (?:the )?(?:following )?(?:corrections|amendments|changes)|subject to|amended", body):
@@ -652,11 +660,13 @@ def write(
         people = {}
         for rep in Representative.objects.filter(delegation__in=delegations.values()):
             people.setdefault((rep.delegation_id, person_key(rep.name)), rep)
+        attendees = []
         for position, row in enumerate(parsed.attendance, start=1):
             delegation = delegations[row["delegation"]]
             attendance = Attendance.objects.create(
                 meeting=meeting, delegation=delegation, status=row["status"], label=row["label"], position=position
             )
+            seen = set()
             for rep_position, person in enumerate(row["representatives"], start=1):
                 key = (delegation.pk, person_key(person["name"]))
                 representative = people.get(key)
@@ -665,11 +675,20 @@ def write(
                         delegation=delegation, name=person["name"], honorific=person["honorific"]
                     )
                     people[key] = representative
-                Attendee.objects.get_or_create(
-                    attendance=attendance,
-                    representative=representative,
-                    defaults={"honorific": person["honorific"], "remote": person["remote"], "position": rep_position},
+                if representative.pk in seen:
+                    parsed.warnings.append(f'"{person["name"]}" is listed twice for {delegation.name}; once kept.')
+                    continue
+                seen.add(representative.pk)
+                attendees.append(
+                    Attendee(
+                        attendance=attendance,
+                        representative=representative,
+                        honorific=person["honorific"],
+                        remote=person["remote"],
+                        position=rep_position,
+                    )
                 )
+        Attendee.objects.bulk_create(attendees)
         parents = {}
         positions = {}
         for entry in parsed.items:
@@ -690,7 +709,9 @@ def write(
                 at_meeting = Meeting.objects.filter(date=adopted_at).first()
                 if at_meeting is None:
                     raise ImportProblem(f"the meeting of {adopted_at} that adopted these minutes in the portal")
-            ends = silence_procedure_ends and timezone.make_aware(datetime.combine(silence_procedure_ends, time(23, 59)))
+            ends = silence_procedure_ends and timezone.make_aware(
+                datetime.combine(silence_procedure_ends, time(23, 59))
+            )
             try:
                 workflow.enter_archived_adoption(meeting, at_meeting=at_meeting, silence_procedure_ends_at=ends, by=by)
                 if status == "published":

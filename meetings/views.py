@@ -100,7 +100,11 @@ def meeting_import(request):
             form.add_error("file", str(problem))
         else:
             payload = signing.dumps(
-                {"text": text, "name": upload.name, "date": form.cleaned_data["date"] and str(form.cleaned_data["date"])},
+                {
+                    "text": text,
+                    "name": upload.name,
+                    "date": form.cleaned_data["date"] and str(form.cleaned_data["date"]),
+                },
                 salt=IMPORT_SALT,
                 compress=True,
             )

@@ -159,7 +159,8 @@ def test_informal_agenda_item_minutes_read_with_the_date_given():
         ("4", "Date of the next meeting", []),
     ]
     assert parsed.items[1]["body"] == (
-        "Chile updated the Committee on its *outreach*:\n\n1. a letter to Signatory States;\n2. a side event in New York."
+        "Chile updated the Committee on its *outreach*:\n\n"
+        "1. a letter to Signatory States;\n2. a side event in New York."
     )
     ireland = parsed.attendance[1]["representatives"]
     assert ireland == [
@@ -202,7 +203,11 @@ def test_title_block_forms(title_line, times):
 
 def test_a_sub_item_written_without_its_final_dot_and_uppercase_headings_are_read():
     text = INTERLEAVED.replace("2. Welcome", "2. WELCOME\n2.1. First\nOne.\n2.2 Second\nTwo.")
-    assert [(i["number"], i["title"]) for i in parse(text).items] == [("2", "WELCOME"), ("2.1", "First"), ("2.2", "Second")]
+    assert [(i["number"], i["title"]) for i in parse(text).items] == [
+        ("2", "WELCOME"),
+        ("2.1", "First"),
+        ("2.2", "Second"),
+    ]
 
 
 def test_a_heading_that_skips_a_number_stays_in_the_body_with_a_warning():
@@ -318,9 +323,7 @@ def test_a_published_import_needs_to_say_how_it_was_adopted(reference):
 
 def test_a_published_import_adopts_the_earlier_draft_minutes_it_names(reference):
     february = importer.write(importer.parse(ONE_PER_LINE.replace("14 March 2019", "12 February 2019")))
-    march = importer.write(
-        importer.parse(ONE_PER_LINE), status="published", silence_procedure_ends=date(2019, 4, 1)
-    )
+    march = importer.write(importer.parse(ONE_PER_LINE), status="published", silence_procedure_ends=date(2019, 4, 1))
     february.refresh_from_db()
     assert march.status == Meeting.Status.PUBLISHED
     assert february.status == Meeting.Status.ADOPTED
@@ -388,7 +391,12 @@ def test_arbitrary_text_gives_a_record_or_a_clean_error(text):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(minutes_like)
 def test_arbitrary_text_never_writes_partially(reference, text):
-    before = (Meeting.objects.count(), Attendance.objects.count(), AgendaItem.objects.count(), Delegation.objects.count())
+    before = (
+        Meeting.objects.count(),
+        Attendance.objects.count(),
+        AgendaItem.objects.count(),
+        Delegation.objects.count(),
+    )
     try:
         meeting = importer.write(importer.parse(text), create_delegations=True)
     except importer.ImportProblem:

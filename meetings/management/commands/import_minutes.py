@@ -60,12 +60,16 @@ class Command(BaseCommand):
             data = [p.as_dict() for p in dry_run_output]
             self.stdout.write(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
         if failures:
-            raise CommandError(f"{len(failures)} of {len(options['files'])} file(s) not imported; nothing was written for them.")
+            raise CommandError(
+                f"{len(failures)} of {len(options['files'])} file(s) not imported; nothing was written for them."
+            )
 
     def report(self, path, parsed, output_format, dry_run=False, meeting=None):
         if output_format == "json":
             if not dry_run:
-                self.stdout.write(json.dumps({"file": path, "meeting": parsed.meeting["date"], "status": meeting.status}))
+                self.stdout.write(
+                    json.dumps({"file": path, "meeting": parsed.meeting["date"], "status": meeting.status})
+                )
             return
         counts = parsed.summary()
         verb = "Would import" if dry_run else "Imported"
