@@ -193,7 +193,7 @@ def read_source(source, name=None):
     """The text of a .txt or .pdf file, given a path or an uploaded file."""
     if isinstance(source, str | Path):
         path = Path(source)
-        name = name or path.name
+        name = name or str(source)
         try:
             content = path.read_bytes()
         except OSError as exc:

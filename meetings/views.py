@@ -5,6 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core import signing
+from django.forms import HiddenInput
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -83,6 +84,8 @@ def _adoption_options(data):
 
 
 def _preview(request, parsed, confirm_form, status=200):
+    if not parsed.unknown_delegations:
+        confirm_form.fields["create_delegations"].widget = HiddenInput()
     context = {"parsed": parsed, "summary": parsed.summary(), "form": confirm_form}
     return render(request, "meetings/import_preview.html", context, status=status)
 

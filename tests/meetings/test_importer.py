@@ -225,7 +225,7 @@ def test_an_empty_file_is_refused_naming_the_file(tmp_path):
     path.write_text("  \n")
     with pytest.raises(importer.ImportProblem) as problem:
         importer.read_source(path)
-    assert str(problem.value).startswith("empty.txt, line 1: ")
+    assert str(problem.value) == f"{path}, line 1: minutes text, but the file is empty"
 
 
 def test_text_that_is_not_minutes_is_refused():
