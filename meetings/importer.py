@@ -675,6 +675,11 @@ def write(
                         delegation=delegation, name=person["name"], honorific=person["honorific"]
                     )
                     people[key] = representative
+                elif representative.name != person["name"]:
+                    parsed.warnings.append(
+                        f'"{person["name"]}" is taken to be {representative.name} of {delegation.name}, '
+                        "already in the portal; the page shows that name."
+                    )
                 if representative.pk in seen:
                     parsed.warnings.append(f'"{person["name"]}" is listed twice for {delegation.name}; once kept.')
                     continue

@@ -267,9 +267,11 @@ def test_a_pdf_of_minutes_is_read(tmp_path):
 
 def test_writing_the_variant_matches_people_tolerantly_and_keeps_honorifics(reference):
     Representative.objects.create(delegation=Delegation.objects.get(name="ISU CCM"), name="Sheila Mweemba")
-    meeting = importer.write(importer.parse(ONE_PER_LINE))
+    parsed = importer.parse(ONE_PER_LINE)
+    meeting = importer.write(parsed)
     assert meeting.status == Meeting.Status.DRAFT
     assert Representative.objects.filter(name__contains="Mweemba").count() == 1
+    assert any('"Sheila N. Mweemba" is taken to be Sheila Mweemba of ISU CCM' in w for w in parsed.warnings)
     isu = meeting.attendance.get(delegation__name="ISU CCM")
     assert isu.label == "Secretariat - CCM ISU"
     assert [str(a) for a in isu.attendees.all()] == ["Ms. Sheila Mweemba"]
