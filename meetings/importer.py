@@ -12,8 +12,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
+
+from delegations.models import Delegation, DelegationAlias, Presidency, Representative
+from meetings import workflow
+from meetings.models import AgendaItem, Attendance, Attendee, ItemLead, Meeting
 
 MONTHS = {
     name: number
@@ -62,6 +66,9 @@ PAGE_ARTEFACT_RE = re.compile(
 LEADS_RE = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 PREVIOUS_MINUTES_RE = re.compile(r"\b(?:adoption|approval)\s+of\s+(?:the\s+)?(?:draft\s+)?minutes\b", re.I)
 MAX_TITLE = 300
+# The longest delegation label, representative name and honorific the records hold.
+MAX_NAME = 200
+MAX_HONORIFIC = 40
 # A title block line this long has lost its line breaks: the whole transcription is on one line.
 FLATTENED_AT = 400
 
@@ -132,7 +139,6 @@ class DelegationMatcher:
 
     @classmethod
     def from_db(cls):
-        from delegations.models import Delegation, DelegationAlias
 
         names = {name: name for name in Delegation.objects.values_list("name", flat=True)}
         names.update(dict(DelegationAlias.objects.values_list("name", "delegation__name")))
@@ -307,6 +313,9 @@ class _Parser:
                     venue = after
                 elif index + 1 < len(block) and index > 0:
                     venue = block[index + 1][1].strip(" .")
+                if len(venue) > MAX_NAME:
+                    self.warn(number, "the venue is longer than 200 characters; left empty")
+                    venue = ""
         meeting_date = self.meeting_date(found_date, title_line)
         start = end = None
         if found_time:
@@ -367,6 +376,10 @@ class _Parser:
                 apologies = True
                 current = None
                 continue
+            if len(line) > MAX_NAME:
+                raise ImportProblem(
+                    f'a delegation or a person in the attendance, not a paragraph ("{line[:60]}…")', line=number
+                )
             remote = bool(REMOTE_RE.search(line))
             bare = REMOTE_RE.sub("", line)
             person = PERSON_RE.match(bare)
@@ -378,6 +391,8 @@ class _Parser:
                 )
                 continue
             if person:
+                if len(person.group(1)) > MAX_HONORIFIC:
+                    raise ImportProblem(f'a person\'s honorific and name ("{line[:60]}")', line=number)
                 if current is None:
                     raise ImportProblem(f'a delegation name before the first representative ("{line}")', line=number)
                 current["representatives"].append(
@@ -393,10 +408,6 @@ class _Parser:
                 parts = ROLE_SPLIT_RE.split(bare)
                 delegation = parts[0] if len(parts) > 1 and re.search(r"presiden|chair|msp", parts[-1], re.I) else bare
                 label = "" if delegation == bare else bare
-                if len(delegation) > 120:
-                    raise ImportProblem(
-                        f'a delegation or a person in the attendance, not a paragraph ("{line[:60]}…")', line=number
-                    )
                 if delegation not in self.unknown:
                     self.unknown.append(delegation)
                     self.warn(number, f'"{delegation}" is not a known delegation')
@@ -584,7 +595,6 @@ class _Parser:
 
 def check(parsed, *, create_delegations=False):
     """Problems that stop a write, as ImportProblem; nothing when the record can be written."""
-    from delegations.models import Presidency
 
     if parsed.unknown_delegations and not create_delegations:
         names = ", ".join(parsed.unknown_delegations)
@@ -594,7 +604,6 @@ def check(parsed, *, create_delegations=False):
 
 
 def _guess_kind(name):
-    from delegations.models import Delegation
 
     if re.search(r"\b(isu|secretariat)\b", name, re.I):
         return Delegation.Kind.SECRETARIAT
@@ -619,9 +628,6 @@ def write(
     adopted: `adopted_at` (the date of a later meeting already in the portal) or
     `silence_procedure_ends` (a date); the importer never invents an adoption.
     """
-    from delegations.models import Delegation, Presidency, Representative
-    from meetings import workflow
-    from meetings.models import AgendaItem, Attendance, Attendee, ItemLead, Meeting
 
     if status not in ("draft", "adopted", "published"):
         raise ImportProblem(f"a status of draft, adopted or published, not {status!r}")
@@ -631,6 +637,15 @@ def write(
             "them (--adopted-at YYYY-MM-DD) or the end of the silence procedure (--silence-procedure-ends YYYY-MM-DD)"
         )
     check(parsed, create_delegations=create_delegations)
+    try:
+        return _write(parsed, status, create_delegations, replace, adopted_at, silence_procedure_ends, by)
+    except (IntegrityError, DataError) as exc:
+        # A concurrent import of the same date, or a value the database refuses: nothing was written.
+        raise ImportProblem(f"a record the database accepts, but it refused this one ({exc})") from None
+
+
+def _write(parsed, status, create_delegations, replace, adopted_at, silence_procedure_ends, by):
+
     with transaction.atomic():
         existing = Meeting.objects.select_for_update().filter(date=parsed.date).first()
         if existing:
@@ -653,7 +668,7 @@ def write(
         info = parsed.meeting
         meeting.starts_at = info["start"] and time.fromisoformat(info["start"])
         meeting.ends_at = info["end"] and time.fromisoformat(info["end"])
-        meeting.venue = info["venue"][:200]
+        meeting.venue = info["venue"]
         meeting.presidency = Presidency.objects.current(parsed.date)
         meeting.save()
 
@@ -729,8 +744,6 @@ def write(
 
 def link_previous_minutes(parsed, meeting, *, by=None):
     """Record that `meeting` adopted the earlier minutes it names, when that is safe to say."""
-    from meetings import workflow
-    from meetings.models import Meeting
 
     previous = parsed.previous_minutes
     if not previous:

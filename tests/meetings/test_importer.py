@@ -414,3 +414,21 @@ def test_arbitrary_text_never_writes_partially(reference, text):
         meeting.agenda_items.all().delete()
         meeting.attendance.all().delete()
         meeting.delete()
+
+
+def test_a_paragraph_inside_the_attendance_is_refused_with_its_line():
+    text = INTERLEAVED.replace("Ms. Eva Gruber", "Ms. Eva Gruber\n" + "The Committee met. " * 20)
+    with pytest.raises(importer.ImportProblem) as problem:
+        parse(text)
+    assert problem.value.line == 7
+    assert "not a paragraph" in str(problem.value)
+
+
+def test_what_the_database_refuses_is_an_import_problem_and_nothing_is_written(reference):
+    parsed = importer.parse(INTERLEAVED.replace("Austria", "Atlantis"))
+    parsed.unknown_delegations.append("Atlantis!")  # two new names with one slug
+    parsed.attendance.append(dict(parsed.attendance[0], delegation="Atlantis!"))
+    with pytest.raises(importer.ImportProblem, match="refused"):
+        importer.write(parsed, create_delegations=True)
+    assert not Meeting.objects.exists()
+    assert not Delegation.objects.filter(name__startswith="Atlantis").exists()
