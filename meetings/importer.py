@@ -326,6 +326,8 @@ class _Parser:
                 start, end = f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
         else:
             self.warn(title_line, "no meeting times found; left empty")
+        # "MINUTES OF … MEETING held on 25 September 2018" on one line: the title is the part before the date.
+        title = re.split(r"\s+held\s+on\b|,\s*(?=held\b)", title, maxsplit=1, flags=re.I)[0].strip() or title
         return {"title": title, "date": meeting_date.isoformat(), "start": start, "end": end, "venue": venue}
 
     def meeting_date(self, found, title_line):

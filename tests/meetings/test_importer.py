@@ -201,6 +201,16 @@ def test_title_block_forms(title_line, times):
     assert (meeting["date"], meeting["start"], meeting["end"]) == ("2018-09-25", "12:30", "14:30")
 
 
+def test_a_title_and_date_on_one_line_and_a_venue_after_the_times():
+    text = INTERLEAVED.replace(
+        "MEETING\nheld on Monday 3 June 2019\nfrom 13:00 14:30 hours",
+        "MEETING Held on Monday 3 June 2019\nfrom 13:00 to 14:30 hours at the Palais des Nations",
+    )
+    meeting = parse(text).meeting
+    assert meeting["title"] == "MINUTES OF THE CCM COORDINATION COMMITTEE MEETING"
+    assert (meeting["date"], meeting["start"], meeting["venue"]) == ("2019-06-03", "13:00", "the Palais des Nations")
+
+
 def test_a_sub_item_written_without_its_final_dot_and_uppercase_headings_are_read():
     text = INTERLEAVED.replace("2. Welcome", "2. WELCOME\n2.1. First\nOne.\n2.2 Second\nTwo.")
     assert [(i["number"], i["title"]) for i in parse(text).items] == [
