@@ -63,6 +63,7 @@ LIST_ITEM_RE = re.compile(r"^(\d{1,2})[.)]\s+\S|^[-*•]\s+\S")
 PAGE_ARTEFACT_RE = re.compile(
     r"^(?:\d{1,3}\s*\|.*|\|\s*\d{1,3}|\d{1,3}|page\s+\d{1,3}(?:\s+of\s+\d{1,3})?|-\s*\d{1,3}\s*-)$", re.I
 )
+WRAPPED_TITLE_END = r"\b(?:the|of|and|on|to|for|in|with|by|a|an|up|from|at)$"
 LEADS_RE = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 PREVIOUS_MINUTES_RE = re.compile(r"\b(?:adoption|approval)\s+of\s+(?:the\s+)?(?:draft\s+)?minutes\b", re.I)
 MAX_TITLE = 300
@@ -385,6 +386,12 @@ class _Parser:
             remote = bool(REMOTE_RE.search(line))
             bare = REMOTE_RE.sub("", line)
             person = PERSON_RE.match(bare)
+            people = current["representatives"] if current else []
+            if not person and people and re.search(r"\w-$", people[-1]["name"]):
+                # A name wrapped at its hyphen ("Hernández-" / "Mora"), as a PDF's column width does.
+                people[-1]["name"] += bare
+                people[-1]["remote"] = people[-1]["remote"] or remote
+                continue
             if person and apologies:
                 self.warn(
                     number,
@@ -485,6 +492,14 @@ class _Parser:
                         found = (alone, following[1])
             if found:
                 item_number, title = found
+                # A heading wrapped onto the next line (a PDF's line width): "… Committee on the" /
+                # "implementation of …". Only with no blank line between and a title that cannot end there.
+                while index < len(lines) and lines[index][1] and len(title) + len(lines[index][1]) < MAX_TITLE:
+                    following = lines[index][1]
+                    if not (following[:1].islower() or re.search(WRAPPED_TITLE_END, title, re.I)):
+                        break
+                    title += " " + following
+                    index += 1
                 title, leads = self.leads(title, number)
                 items.append({"number": item_number, "title": title, "leads": leads, "body": [], "_line": number})
                 if "." in item_number:

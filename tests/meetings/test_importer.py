@@ -442,3 +442,21 @@ def test_what_the_database_refuses_is_an_import_problem_and_nothing_is_written(r
         importer.write(parsed, create_delegations=True)
     assert not Meeting.objects.exists()
     assert not Delegation.objects.filter(name__startswith="Atlantis").exists()
+
+
+def test_the_portals_own_pdf_of_the_seed_reads_back_with_the_same_attendance_and_headings(demo, tmp_path):
+    from meetings import pdf
+
+    try:
+        content = pdf.render_minutes_pdf(demo["2018-09-25"])
+    except pdf.PdfUnavailable:
+        pytest.skip("WeasyPrint cannot render here")
+    path = tmp_path / "seed.pdf"
+    path.write_bytes(content)
+    from_pdf = importer.parse(importer.read_source(path))
+    from_text = importer.parse(SEED_FILE.read_text(encoding="utf-8"))
+    assert from_pdf.attendance == from_text.attendance
+    assert [(i["number"], i["title"], i["leads"]) for i in from_pdf.items] == [
+        (i["number"], i["title"], i["leads"]) for i in from_text.items
+    ]
+    assert from_pdf.unknown_delegations == []
