@@ -580,31 +580,49 @@ class _Parser:
         for item in items:
             if not PREVIOUS_MINUTES_RE.search(item["title"]):
                 continue
-            found = None
-            for text in (item["title"], item["body"]):
-                for match in DATE_RE.finditer(text):
-                    day, month, year = int(match.group(1)), MONTHS[match.group(2).lower()], match.group(3)
-                    if year is None:
-                        year = meeting_date.year - (1 if month > meeting_date.month else 0)
-                    try:
-                        candidate = date(int(year), month, day)
-                    except ValueError:
-                        continue
-                    if candidate < meeting_date:
-                        found = candidate
-                        break
-                if found:
-                    break
+            found = adopted_minutes(item["title"], item["body"], meeting_date)
             if not found:
                 self.warn(None, f"item {item['number']} adopts earlier minutes but names no earlier date")
-                return None
-            body = item["body"].lower()
-            if re.search(r"with (?:the )?(?:following )?(?:corrections|amendments|changes)|subject to|amended", body):
-                outcome = "with_corrections"
-            else:
-                outcome = "correct_record"
-            return {"date": found.isoformat(), "outcome": outcome}
+            return found
         return None
+
+
+def adopted_minutes(title, body, meeting_date):
+    """{"date", "outcome"} of the earlier minutes that an "Adoption of the Minutes" item adopts,
+    or None when it names no earlier date."""
+    for text in (title, body):
+        for match in DATE_RE.finditer(text):
+            day, month, year = int(match.group(1)), MONTHS[match.group(2).lower()], match.group(3)
+            if year is None:
+                year = meeting_date.year - (1 if month > meeting_date.month else 0)
+            try:
+                candidate = date(int(year), month, day)
+            except ValueError:
+                continue
+            if candidate < meeting_date:
+                corrected = re.search(
+                    r"with (?:the )?(?:following )?(?:corrections|amendments|changes)|subject to|amended", body, re.I
+                )
+                return {"date": candidate.isoformat(), "outcome": "with_corrections" if corrected else "correct_record"}
+    return None
+
+
+def adopting_meeting(minutes_date):
+    """The later meeting in the portal whose adopted minutes have an "Adoption of the Minutes" item
+    naming `minutes_date`, with the outcome it recorded, or (None, None)."""
+    items = (
+        AgendaItem.objects.filter(
+            meeting__date__gt=minutes_date, meeting__status__in=[Meeting.Status.ADOPTED, Meeting.Status.PUBLISHED]
+        )
+        .select_related("meeting")
+        .order_by("meeting__date")
+    )
+    for item in items:
+        if PREVIOUS_MINUTES_RE.search(item.title):
+            found = adopted_minutes(item.title, item.body, item.meeting.date)
+            if found and found["date"] == minutes_date.isoformat():
+                return item.meeting, found["outcome"]
+    return None, None
 
 
 # ---------------------------------------------------------------- checking and writing
@@ -648,6 +666,13 @@ def write(
 
     if status not in ("draft", "adopted", "published"):
         raise ImportProblem(f"a status of draft, adopted or published, not {status!r}")
+    if status != "draft" and adopted_at is not None and silence_procedure_ends is not None:
+        raise ImportProblem("one way of adoption: --adopted-at or --silence-procedure-ends, not both")
+    if status != "draft" and adopted_at is None and silence_procedure_ends is None:
+        at_meeting, _ = adopting_meeting(parsed.date)
+        if at_meeting is not None:
+            adopted_at = at_meeting.date
+            parsed.warnings.append(f"Recorded as adopted at the meeting of {adopted_at}, whose adopted minutes say so.")
     if status != "draft" and (adopted_at is None) == (silence_procedure_ends is None):
         raise ImportProblem(
             f"how these minutes were adopted, to import them as {status}: give the later meeting that adopted "
@@ -750,7 +775,12 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
                 datetime.combine(silence_procedure_ends, time(23, 59))
             )
             try:
-                workflow.enter_archived_adoption(meeting, at_meeting=at_meeting, silence_procedure_ends_at=ends, by=by)
+                outcome = Meeting.AdoptionOutcome.CORRECT_RECORD
+                if at_meeting is not None:
+                    outcome = adopting_meeting(parsed.date)[1] or outcome
+                workflow.enter_archived_adoption(
+                    meeting, at_meeting=at_meeting, silence_procedure_ends_at=ends, outcome=outcome, by=by
+                )
                 if status == "published":
                     workflow.publish(meeting, by=by)
             except workflow.TransitionError as exc:

@@ -460,3 +460,12 @@ def test_the_portals_own_pdf_of_the_seed_reads_back_with_the_same_attendance_and
         (i["number"], i["title"], i["leads"]) for i in from_text.items
     ]
     assert from_pdf.unknown_delegations == []
+
+
+def test_earlier_minutes_imported_as_published_find_the_later_meeting_that_adopted_them(reference):
+    importer.write(importer.parse(ONE_PER_LINE), status="published", silence_procedure_ends=date(2019, 4, 1))
+    parsed = importer.parse(ONE_PER_LINE.replace("14 March 2019", "12 February 2019"))
+    february = importer.write(parsed, status="published")
+    assert february.adopted_at_meeting.date == date(2019, 3, 14)
+    assert february.adoption_outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS
+    assert any("adopted at the meeting of 2019-03-14" in w for w in parsed.warnings)
