@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, DelegationAlias, Presidency, Representative
 from meetings import workflow
@@ -104,9 +105,9 @@ class ImportProblem(Exception):
         super().__init__(str(self))
 
     def __str__(self):
-        where = self.file or "the minutes"
+        where = self.file or _("the minutes")
         if self.line:
-            where += f", line {self.line}"
+            where = _("{file}, line {line}").format(file=where, line=self.line)
         return f"{where}: {self.expected}"
 
 
@@ -204,12 +205,12 @@ def read_source(source, name=None):
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise ImportProblem(f"a readable file ({exc.strerror})", file=name) from None
+            raise ImportProblem(_("a readable file ({reason})").format(reason=exc.strerror), file=name) from None
     else:
         name = name or getattr(source, "name", "upload")
         content = source.read()
     if not content.strip():
-        raise ImportProblem("minutes text, but the file is empty", file=name, line=1)
+        raise ImportProblem(_("minutes text, but the file is empty"), file=name, line=1)
     if name.lower().endswith(".pdf") or content.startswith(b"%PDF"):
         text = _pdf_text(content, name)
     else:
@@ -217,9 +218,9 @@ def read_source(source, name=None):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = content[: exc.start].count(b"\n") + 1
-            raise ImportProblem("UTF-8 text (or a PDF)", file=name, line=line) from None
+            raise ImportProblem(_("UTF-8 text (or a PDF)"), file=name, line=line) from None
     if not text.strip():
-        raise ImportProblem("minutes text, but the file holds no text", file=name, line=1)
+        raise ImportProblem(_("minutes text, but the file holds no text"), file=name, line=1)
     return text
 
 
@@ -231,9 +232,9 @@ def _pdf_text(content, name):
         reader = PdfReader(io.BytesIO(content))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
-        raise ImportProblem("a readable PDF, but it is damaged or not a PDF", file=name, line=1) from None
+        raise ImportProblem(_("a readable PDF, but it is damaged or not a PDF"), file=name, line=1) from None
     if not "".join(pages).strip():
-        raise ImportProblem("a PDF with a text layer (a scanned PDF needs OCR first)", file=name, line=1)
+        raise ImportProblem(_("a PDF with a text layer (a scanned PDF needs OCR first)"), file=name, line=1)
     # Page breaks become blank lines; the parser rejoins a paragraph cut by one.
     return "\n\n".join(pages)
 
@@ -262,28 +263,32 @@ class _Parser:
             self.lines.append((number, line))
 
     def warn(self, line, message):
-        self.warnings.append(f"Line {line}: {message}" if line else message)
+        self.warnings.append(_("Line {line}: {message}").format(line=line, message=message) if line else message)
 
     def run(self):
         content = [(n, line) for n, line in self.lines if line]
         if not content:
-            raise ImportProblem("minutes text, but there is none", line=1)
-        title_at = next((i for i, (_, line) in enumerate(content) if TITLE_RE.search(line)), None)
-        present_at = next((i for i, (_, line) in enumerate(content) if PRESENT_RE.match(line)), None)
+            raise ImportProblem(_("minutes text, but there is none"), line=1)
+        title_at = next((i for i, (_number, line) in enumerate(content) if TITLE_RE.search(line)), None)
+        present_at = next((i for i, (_number, line) in enumerate(content) if PRESENT_RE.match(line)), None)
         if title_at is None or (present_at is not None and present_at < title_at):
             raise ImportProblem(
-                'minutes: a title such as "MINUTES OF THE CCM COORDINATION COMMITTEE MEETING"', line=content[0][0]
+                _('minutes: a title such as "MINUTES OF THE CCM COORDINATION COMMITTEE MEETING"'), line=content[0][0]
             )
         title_line, title = content[title_at]
-        if len(title) > FLATTENED_AT or (present_at is None and any(len(x) > FLATTENED_AT * 5 for _, x in content)):
+        if len(title) > FLATTENED_AT or (
+            present_at is None and any(len(x) > FLATTENED_AT * 5 for _number, x in content)
+        ):
             raise ImportProblem(
-                "one heading, name or paragraph per line; this text has lost its line breaks "
-                f"({len(max((x for _, x in content), key=len))} characters on one line). Re-extract it "
-                "from the original document keeping line breaks.",
+                _(
+                    "one heading, name or paragraph per line; this text has lost its line "
+                    "breaks ({length} characters on one line). Re-extract it from the "
+                    "original document keeping line breaks."
+                ).format(length=len(max((x for _number, x in content), key=len))),
                 line=title_line,
             )
         if present_at is None:
-            raise ImportProblem('the attendance, headed "1. Present" (or "PRESENT:")', line=title_line)
+            raise ImportProblem(_('the attendance, headed "1. Present" (or "PRESENT:")'), line=title_line)
         meeting = self.title_block(content[title_at:present_at], content[present_at][0])
         rest = [entry for entry in self.lines if entry[0] > content[present_at][0]]
         attendance, rest = self.attendance(rest)
@@ -315,18 +320,21 @@ class _Parser:
                 elif index + 1 < len(block) and index > 0:
                     venue = block[index + 1][1].strip(" .")
                 if len(venue) > MAX_NAME:
-                    self.warn(number, "the venue is longer than 200 characters; left empty")
+                    self.warn(number, _("the venue is longer than 200 characters; left empty"))
                     venue = ""
         meeting_date = self.meeting_date(found_date, title_line)
         start = end = None
         if found_time:
             h1, m1, h2, m2 = (int(g) for g in found_time.groups())
             if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
-                self.warn(title_line, f'"{found_time.group(0)}" is not a start and end time; times left empty')
+                self.warn(
+                    title_line,
+                    _('"{written}" is not a start and end time; times left empty').format(written=found_time.group(0)),
+                )
             else:
                 start, end = f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
         else:
-            self.warn(title_line, "no meeting times found; left empty")
+            self.warn(title_line, _("no meeting times found; left empty"))
         # "MINUTES OF … MEETING held on 25 September 2018" on one line: the title is the part before the date.
         title = re.split(r"\s+held\s+on\b|,\s*(?=held\b)", title, maxsplit=1, flags=re.I)[0].strip() or title
         return {"title": title, "date": meeting_date.isoformat(), "start": start, "end": end, "venue": venue}
@@ -336,7 +344,7 @@ class _Parser:
             if self.default_date:
                 return self.default_date
             raise ImportProblem(
-                'the meeting date in the title block, e.g. "held on Tuesday, 25 September 2018" (or give --date)',
+                _('the meeting date in the title block, e.g. "held on Tuesday, 25 September 2018" (or give --date)'),
                 line=title_line,
             )
         number, match = found
@@ -344,17 +352,32 @@ class _Parser:
         if year is None:
             if not self.default_date:
                 raise ImportProblem(
-                    f'a date with a year, but "{match.group(0)}" has none; give --date YYYY-MM-DD', line=number
+                    _('a date with a year, but "{written}" has none; give --date YYYY-MM-DD').format(
+                        written=match.group(0)
+                    ),
+                    line=number,
                 )
             if (self.default_date.month, self.default_date.day) != (month, day):
-                self.warn(number, f'the text says "{match.group(0)}" but --date gives {self.default_date}')
+                self.warn(
+                    number,
+                    _('the text says "{written}" but --date gives {given}').format(
+                        written=match.group(0), given=self.default_date
+                    ),
+                )
             return self.default_date
         try:
             written = date(int(year), month, day)
         except ValueError:
-            raise ImportProblem(f'a real date, but "{match.group(0)}" is not one', line=number) from None
+            raise ImportProblem(
+                _('a real date, but "{written}" is not one').format(written=match.group(0)), line=number
+            ) from None
         if self.default_date and self.default_date != written:
-            raise ImportProblem(f'the date "{match.group(0)}", but --date says {self.default_date}', line=number)
+            raise ImportProblem(
+                _('the date "{written}", but --date says {given}').format(
+                    written=match.group(0), given=self.default_date
+                ),
+                line=number,
+            )
         return written
 
     # -- attendance
@@ -373,7 +396,10 @@ class _Parser:
                 return rows, lines[index:]
             if (AGENDA_ITEM_RE.match(line) or TOP_RE.match(line)) and len(line) <= MAX_TITLE:
                 raise ImportProblem(
-                    f'the first agenda item numbered 2, as item 1 is the attendance; found "{line[:60]}"', line=number
+                    _('the first agenda item numbered 2, as item 1 is the attendance; found "{text}"').format(
+                        text=line[:60]
+                    ),
+                    line=number,
                 )
             if APOLOGIES_RE.match(line):
                 apologies = True
@@ -381,7 +407,8 @@ class _Parser:
                 continue
             if len(line) > MAX_NAME:
                 raise ImportProblem(
-                    f'a delegation or a person in the attendance, not a paragraph ("{line[:60]}…")', line=number
+                    _('a delegation or a person in the attendance, not a paragraph ("{text}…")').format(text=line[:60]),
+                    line=number,
                 )
             remote = bool(REMOTE_RE.search(line))
             bare = REMOTE_RE.sub("", line)
@@ -395,15 +422,22 @@ class _Parser:
             if person and apologies:
                 self.warn(
                     number,
-                    f'"{line}" names a person after the apologies, which list delegations only; left out — '
-                    "check the source (a two-column attendance table may have come out interleaved)",
+                    _(
+                        '"{line}" names a person after the apologies, which list delegations '
+                        "only; left out — check the source (a two-column attendance table may "
+                        "have come out interleaved)"
+                    ).format(line=line),
                 )
                 continue
             if person:
                 if len(person.group(1)) > MAX_HONORIFIC:
-                    raise ImportProblem(f'a person\'s honorific and name ("{line[:60]}")', line=number)
+                    raise ImportProblem(
+                        _('a person\'s honorific and name ("{text}")').format(text=line[:60]), line=number
+                    )
                 if current is None:
-                    raise ImportProblem(f'a delegation name before the first representative ("{line}")', line=number)
+                    raise ImportProblem(
+                        _('a delegation name before the first representative ("{line}")').format(line=line), line=number
+                    )
                 current["representatives"].append(
                     {
                         "honorific": person.group(1),
@@ -419,9 +453,9 @@ class _Parser:
                 label = "" if delegation == bare else bare
                 if delegation not in self.unknown:
                     self.unknown.append(delegation)
-                    self.warn(number, f'"{delegation}" is not a known delegation')
+                    self.warn(number, _('"{delegation}" is not a known delegation').format(delegation=delegation))
             if any(row["delegation"] == delegation for row in rows):
-                self.warn(number, f'"{line}" is listed twice; the second entry was left out')
+                self.warn(number, _('"{line}" is listed twice; the second entry was left out').format(line=line))
                 current = None
                 continue
             current = {
@@ -433,7 +467,7 @@ class _Parser:
             }
             rows.append(current)
         raise ImportProblem(
-            'the first agenda item, "2. Title", after the attendance', line=lines[-1][0] if lines else None
+            _('the first agenda item, "2. Title", after the attendance'), line=lines[-1][0] if lines else None
         )
 
     # -- items
@@ -487,7 +521,9 @@ class _Parser:
                     if alone:
                         following = next(((n, x) for n, x in lines[index:] if x), None)
                         if following is None or len(following[1]) > MAX_TITLE:
-                            raise ImportProblem(f"the title of item {alone} after its number", line=number)
+                            raise ImportProblem(
+                                _("the title of item {alone} after its number").format(alone=alone), line=number
+                            )
                         index = lines.index(following) + 1
                         found = (alone, following[1])
             if found:
@@ -510,7 +546,9 @@ class _Parser:
                 in_list = None
                 continue
             if not items:
-                raise ImportProblem(f'the first agenda item, "2. Title", but found "{line[:60]}"', line=number)
+                raise ImportProblem(
+                    _('the first agenda item, "2. Title", but found "{text}"').format(text=line[:60]), line=number
+                )
             list_match = re.match(r"^(\d{1,2})[.)]\s", line)
             if list_match:
                 if int(list_match.group(1)) != (in_list or 0) + 1:
@@ -521,7 +559,7 @@ class _Parser:
                 self.check_skipped_heading(number, line, items[-1], expected_top)
             items[-1]["body"].append((number, line, index > 1 and not lines[index - 2][1]))
         if not items:
-            raise ImportProblem('agenda items after the attendance, "2. Title"', line=present_line)
+            raise ImportProblem(_('agenda items after the attendance, "2. Title"'), line=present_line)
         for item in items:
             item["body"] = self.body(item.pop("body"))
             item.pop("_line")
@@ -532,8 +570,10 @@ class _Parser:
         if match and len(line) < 120 and not line.endswith((".", ":")):
             self.warn(
                 number,
-                f'"{line}" looks like a heading, but item {expected_top} was expected next; '
-                f"kept in the body of item {item['number']}",
+                _(
+                    '"{line}" looks like a heading, but item {expected_top} was expected '
+                    "next; kept in the body of item {number}"
+                ).format(line=line, expected_top=expected_top, number=item["number"]),
             )
 
     def leads(self, title, line):
@@ -549,7 +589,7 @@ class _Parser:
             if not found:
                 if part not in self.unknown:
                     self.unknown.append(part)
-                    self.warn(line, f'"{part}" (a lead of this item) is not a known delegation')
+                    self.warn(line, _('"{part}" (a lead of this item) is not a known delegation').format(part=part))
                 found = part
             leads.append(found)
         return match.group(1), leads
@@ -582,7 +622,10 @@ class _Parser:
                 continue
             found = adopted_minutes(item["title"], item["body"], meeting_date)
             if not found:
-                self.warn(None, f"item {item['number']} adopts earlier minutes but names no earlier date")
+                self.warn(
+                    None,
+                    _("item {number} adopts earlier minutes but names no earlier date").format(number=item["number"]),
+                )
             return found
         return None
 
@@ -633,9 +676,13 @@ def check(parsed, *, create_delegations=False):
 
     if parsed.unknown_delegations and not create_delegations:
         names = ", ".join(parsed.unknown_delegations)
-        raise ImportProblem(f"known delegations; unknown: {names} (create them with --create-delegations)")
+        raise ImportProblem(
+            _("known delegations; unknown: {names} (create them with --create-delegations)").format(names=names)
+        )
     if Presidency.objects.current(parsed.date) is None:
-        raise ImportProblem(f"a presidency whose term covers {parsed.date}; add it in the admin first")
+        raise ImportProblem(
+            _("a presidency whose term covers {date}; add it in the admin first").format(date=parsed.date)
+        )
 
 
 def _guess_kind(name):
@@ -665,25 +712,34 @@ def write(
     """
 
     if status not in ("draft", "adopted", "published"):
-        raise ImportProblem(f"a status of draft, adopted or published, not {status!r}")
+        raise ImportProblem(_("a status of draft, adopted or published, not {status!r}").format(status=status))
     if status != "draft" and adopted_at is not None and silence_procedure_ends is not None:
-        raise ImportProblem("one way of adoption: --adopted-at or --silence-procedure-ends, not both")
+        raise ImportProblem(_("one way of adoption: --adopted-at or --silence-procedure-ends, not both"))
     if status != "draft" and adopted_at is None and silence_procedure_ends is None:
-        at_meeting, _ = adopting_meeting(parsed.date)
+        at_meeting = adopting_meeting(parsed.date)[0]
         if at_meeting is not None:
             adopted_at = at_meeting.date
-            parsed.warnings.append(f"Recorded as adopted at the meeting of {adopted_at}, whose adopted minutes say so.")
+            parsed.warnings.append(
+                _("Recorded as adopted at the meeting of {adopted_at}, whose adopted minutes say so.").format(
+                    adopted_at=adopted_at
+                )
+            )
     if status != "draft" and (adopted_at is None) == (silence_procedure_ends is None):
         raise ImportProblem(
-            f"how these minutes were adopted, to import them as {status}: give the later meeting that adopted "
-            "them (--adopted-at YYYY-MM-DD) or the end of the silence procedure (--silence-procedure-ends YYYY-MM-DD)"
+            _(
+                "how these minutes were adopted, to import them as {status}: give the "
+                "later meeting that adopted them (--adopted-at YYYY-MM-DD) or the end "
+                "of the silence procedure (--silence-procedure-ends YYYY-MM-DD)"
+            ).format(status=status)
         )
     check(parsed, create_delegations=create_delegations)
     try:
         return _write(parsed, status, create_delegations, replace, adopted_at, silence_procedure_ends, by)
     except (IntegrityError, DataError) as exc:
         # A concurrent import of the same date, or a value the database refuses: nothing was written.
-        raise ImportProblem(f"a record the database accepts, but it refused this one ({exc})") from None
+        raise ImportProblem(
+            _("a record the database accepts, but it refused this one ({exc})").format(exc=exc)
+        ) from None
 
 
 def _write(parsed, status, create_delegations, replace, adopted_at, silence_procedure_ends, by):
@@ -693,12 +749,16 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
         if existing:
             if not replace:
                 raise ImportProblem(
-                    f"minutes not yet in the portal, but the meeting of {parsed.date} is already there "
-                    "(--replace replaces a draft)"
+                    _(
+                        "minutes not yet in the portal, but the meeting of {date} is already "
+                        "there (--replace replaces a draft)"
+                    ).format(date=parsed.date)
                 )
             if existing.status != Meeting.Status.DRAFT:
                 raise ImportProblem(
-                    f"a draft to replace, but the minutes of {parsed.date} are {existing.get_status_display().lower()}"
+                    _("a draft to replace, but the minutes of {date} are {status}").format(
+                        date=parsed.date, status=existing.get_status_display().lower()
+                    )
                 )
             existing.agenda_items.all().delete()
             existing.attendance.all().delete()
@@ -734,11 +794,17 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
                     people[key] = representative
                 elif representative.name != person["name"]:
                     parsed.warnings.append(
-                        f'"{person["name"]}" is taken to be {representative.name} of {delegation.name}, '
-                        "already in the portal; the page shows that name."
+                        _(
+                            '"{name}" is taken to be {known} of {delegation}, already in the '
+                            "portal; the page shows that name."
+                        ).format(name=person["name"], known=representative.name, delegation=delegation.name)
                     )
                 if representative.pk in seen:
-                    parsed.warnings.append(f'"{person["name"]}" is listed twice for {delegation.name}; once kept.')
+                    parsed.warnings.append(
+                        _('"{name}" is listed twice for {delegation}; once kept.').format(
+                            name=person["name"], delegation=delegation.name
+                        )
+                    )
                     continue
                 seen.add(representative.pk)
                 attendees.append(
@@ -754,7 +820,7 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
         parents = {}
         positions = {}
         for entry in parsed.items:
-            top, _, sub = entry["number"].partition(".")
+            top, _dot, sub = entry["number"].partition(".")
             parent = parents.get(top) if sub else None
             positions[parent] = positions.get(parent, 0) + 1
             item = AgendaItem.objects.create(
@@ -770,7 +836,11 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
             if adopted_at is not None:
                 at_meeting = Meeting.objects.filter(date=adopted_at).first()
                 if at_meeting is None:
-                    raise ImportProblem(f"the meeting of {adopted_at} that adopted these minutes in the portal")
+                    raise ImportProblem(
+                        _("the meeting of {adopted_at} that adopted these minutes in the portal").format(
+                            adopted_at=adopted_at
+                        )
+                    )
             ends = silence_procedure_ends and timezone.make_aware(
                 datetime.combine(silence_procedure_ends, time(23, 59))
             )
@@ -798,14 +868,22 @@ def link_previous_minutes(parsed, meeting, *, by=None):
     earlier = Meeting.objects.filter(date=previous["date"]).first()
     day = previous["date"]
     if earlier is None:
-        parsed.warnings.append(f"The minutes of {day} adopted here are not in the portal; adoption not linked.")
+        parsed.warnings.append(
+            _("The minutes of {day} adopted here are not in the portal; adoption not linked.").format(day=day)
+        )
     elif not meeting.is_adopted:
         parsed.warnings.append(
-            f"The minutes of {day} are adopted by this meeting; that is recorded once this meeting's "
-            "own minutes are imported as adopted or published."
+            _(
+                "The minutes of {day} are adopted by this meeting; that is recorded "
+                "once this meeting's own minutes are imported as adopted or published."
+            ).format(day=day)
         )
     elif earlier.status != Meeting.Status.DRAFT:
-        parsed.warnings.append(f"The minutes of {day} are already {earlier.get_status_display().lower()}; unchanged.")
+        parsed.warnings.append(
+            _("The minutes of {day} are already {status}; unchanged.").format(
+                day=day, status=earlier.get_status_display().lower()
+            )
+        )
     else:
         workflow.enter_archived_adoption(earlier, at_meeting=meeting, outcome=previous["outcome"], by=by)
         return earlier
