@@ -34,3 +34,7 @@ def can_view_meeting(user, meeting):
 
 def can_edit_meeting(user, meeting):
     return is_isu_staff(user) and not meeting.is_adopted
+
+
+def can_import_minutes(user):
+    return is_isu_staff(user)

@@ -105,7 +105,33 @@ def bench_pdf(client):
     emit("pdf_ms_per_page_100", median_ms(lambda: pdf.render_minutes_pdf(hundred), 3) / _pages(content), "ms/page")
 
 
-BENCHES = [bench_meeting_page, bench_pdf]
+def bench_import(client):
+    from django.db import transaction
+
+    from meetings import importer
+    from tests.seed import SEED_FILE
+
+    text = SEED_FILE.read_text(encoding="utf-8")
+    matcher = importer.DelegationMatcher.from_db()
+    emit("import_parse_seed_ms", median_ms(lambda: importer.parse(text, matcher=matcher), 15), "ms")
+
+    class RolledBack(Exception):
+        pass
+
+    def write():
+        # Into a fresh savepoint each time, rolled back, so every run writes the seed anew.
+        try:
+            with transaction.atomic():
+                importer.write(importer.parse(text.replace("25 September 2018", "26 September 2018"), matcher=matcher))
+                raise RolledBack
+        except RolledBack:
+            pass
+
+    emit("import_write_seed_queries", count_queries(write), "queries")
+    emit("import_write_seed_ms", median_ms(write, 5), "ms")
+
+
+BENCHES = [bench_meeting_page, bench_pdf, bench_import]
 
 
 def main():

@@ -1,4 +1,4 @@
-"""Load the demo record built from the seed minutes (meetings/demo/demo.json). Safe to run again."""
+"""Load the demo record (meetings/demo/demo.json); the seed meeting is imported from its text. Safe to run again."""
 
 import json
 from datetime import date, datetime, time
@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from delegations.models import CoordinatorRole, Delegation, DelegationAlias, Presidency, Representative, ThematicArea
-from meetings import workflow
+from meetings import importer, workflow
 from meetings.models import (
     ActionPoint,
     ActionPointFollowUp,
@@ -20,7 +20,8 @@ from meetings.models import (
     Meeting,
 )
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "demo.json"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_FILE = DEMO_DIR / "demo.json"
 
 
 class Command(BaseCommand):
@@ -87,7 +88,23 @@ def load(data):
     return created
 
 
+def _import_meeting(entry, delegations):
+    """Build a meeting the way the back catalogue is built: by importing its minutes' text,
+    then adding what the text only implies (action points, decisions), keyed by item number."""
+    parsed = importer.parse(importer.read_source(DEMO_DIR / entry["source"]))
+    meeting = importer.write(parsed, status=Meeting.Status.DRAFT)
+    numbered = {}
+    for item in meeting.agenda():
+        numbered[item.number] = item
+        numbered.update({child.number: child for child in item.children})
+    for number, extras in entry.get("item_extras", {}).items():
+        _load_extras(numbered[number], extras, delegations)
+    return meeting
+
+
 def _load_meeting(entry, delegations, presidencies):
+    if "source" in entry:
+        return _import_meeting(entry, delegations)
     meeting = Meeting.objects.create(
         date=date.fromisoformat(entry["date"]),
         starts_at=time.fromisoformat(entry["start"]),
@@ -125,7 +142,13 @@ def _load_item(meeting, entry, position, parent, delegations):
     )
     for lead_position, name in enumerate(entry["leads"]):
         ItemLead.objects.create(agenda_item=item, delegation=delegations[name], position=lead_position)
-    for ap_position, point in enumerate(entry["action_points"], start=1):
+    _load_extras(item, entry, delegations)
+    for sub_position, sub in enumerate(entry.get("items", []), start=1):
+        _load_item(meeting, sub, sub_position, item, delegations)
+
+
+def _load_extras(item, entry, delegations):
+    for ap_position, point in enumerate(entry.get("action_points", []), start=1):
         action_point = ActionPoint.objects.create(
             agenda_item=item,
             text=point["text"],
@@ -135,10 +158,8 @@ def _load_item(meeting, entry, position, parent, delegations):
             position=ap_position,
         )
         action_point.owners.set([delegations[name] for name in point["owners"]])
-    for d_position, decision in enumerate(entry["decisions"], start=1):
+    for d_position, decision in enumerate(entry.get("decisions", []), start=1):
         Decision.objects.create(agenda_item=item, text=decision["text"], position=d_position)
-    for sub_position, sub in enumerate(entry.get("items", []), start=1):
-        _load_item(meeting, sub, sub_position, item, delegations)
 
 
 def _load_lifecycle(entry, meetings):

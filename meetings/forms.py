@@ -1,0 +1,68 @@
+"""Forms of the meetings app: they validate input and never run a workflow."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class _AdoptionFields(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Save as"),
+        choices=[
+            (Meeting.Status.DRAFT, _("Draft (checked and published later)")),
+            (Meeting.Status.ADOPTED, _("Adopted (the back catalogue)")),
+            (Meeting.Status.PUBLISHED, _("Published (the back catalogue)")),
+        ],
+        initial=Meeting.Status.DRAFT,
+    )
+    adopted_at = forms.DateField(
+        label=_("Adopted at the meeting of"),
+        required=False,
+        help_text=_("For adopted or published minutes: the later meeting that adopted them (YYYY-MM-DD)."),
+    )
+    silence_procedure_ends = forms.DateField(
+        label=_("Or adopted by silence procedure ending on"),
+        required=False,
+        help_text=_("YYYY-MM-DD"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != Meeting.Status.DRAFT:
+            if (data.get("adopted_at") is None) == (data.get("silence_procedure_ends") is None):
+                raise forms.ValidationError(
+                    _(
+                        "Minutes saved as adopted or published need how they were adopted: "
+                        "the meeting that adopted them or the end of the silence procedure (one of the two)."
+                    )
+                )
+        return data
+
+
+class MinutesUploadForm(_AdoptionFields):
+    file = forms.FileField(label=_("Minutes file"), help_text=_("A .txt or .pdf file of one meeting's minutes."))
+    date = forms.DateField(
+        label=_("Meeting date"),
+        required=False,
+        help_text=_("Only when the minutes' date has no year (YYYY-MM-DD)."),
+    )
+
+    field_order = ["file", "date", "status", "adopted_at", "silence_procedure_ends"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".txt", ".pdf")):
+            raise forms.ValidationError(_("Upload a .txt or .pdf file."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class MinutesConfirmForm(_AdoptionFields):
+    """The preview's confirmation: the extracted text travels back signed, never as a path."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)
+    create_delegations = forms.BooleanField(label=_("Create the unknown delegations listed above"), required=False)
