@@ -7,6 +7,7 @@ the fields that go with it, and saves, all in one transaction.
 from django.db import transaction
 from django.utils import timezone
 
+from meetings import search
 from meetings.models import Meeting
 
 Status = Meeting.Status
@@ -95,4 +96,6 @@ def publish(meeting, *, by=None, at=None):
     locked.status = Status.PUBLISHED
     locked.published_at = at or timezone.now()
     locked.save()
+    # In the same transaction: published minutes are searchable at once, and only they ever are.
+    search.index_meeting(locked)
     return _refresh(meeting, locked)

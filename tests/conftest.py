@@ -24,6 +24,16 @@ def require(condition, reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty server cache, so no page rendered for one test serves another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def postgres():
     require(connection.vendor == "postgresql", "it needs PostgreSQL (set DATABASE_URL to a PostgreSQL database)")

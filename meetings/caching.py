@@ -1,0 +1,89 @@
+"""HTTP caching of public pages: published pages change only when something is published.
+
+`published_page` gives anonymous GETs an ETag and Last-Modified taken from the latest publication,
+answers conditional requests with 304, and keeps rendered pages in the server cache. It never
+applies to logged-in users (whose pages may show more than the published record), to requests
+carrying a session or pending messages, or to a response that used a CSRF token or set a cookie.
+Views that serve drafts or a per-request nonce must not use it.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+from meetings.models import Meeting
+
+CACHE_SECONDS = 24 * 3600
+# Pages vary with the language (Accept-Language or the language cookie) and with who is logged in.
+VARY = ("Accept-Language", "Cookie")
+
+
+def publication_stamp():
+    """(stamp, last_modified): a string that changes whenever minutes are published (or a published
+    record is removed), and the time of the latest publication."""
+    state = Meeting.objects.published().aggregate(count=Count("pk"), latest=Max("published_at"))
+    latest = state["latest"]
+    return f"{state['count']}-{latest.timestamp() if latest else 0}", latest
+
+
+def _cacheable_request(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return not request.user.is_authenticated
+
+
+def _cacheable_response(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def published_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        stamp, latest = publication_stamp()
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        path = request.get_full_path()
+        digest = hashlib.sha256(f"{stamp}|{language}|{path}".encode()).hexdigest()[:32]
+        etag = quote_etag(digest)
+        last_modified = int(latest.timestamp()) if latest else None
+
+        def finish(response):
+            response.headers.setdefault("ETag", etag)
+            if last_modified:
+                response.headers.setdefault("Last-Modified", http_date(last_modified))
+            patch_cache_control(response, public=True, no_cache=True)
+            patch_vary_headers(response, VARY)
+            return response
+
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return finish(not_modified)
+        key = f"published-page:{digest}:{request.method == 'HEAD'}"
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _cacheable_response(request, response):
+            finish(response)
+            cache.set(key, response, CACHE_SECONDS)
+        return response
+
+    return wrapper
