@@ -11,7 +11,7 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -148,7 +148,7 @@ def add_snippets(documents, q):
     headlines = {}
     if q and documents and uses_full_text():
         query = SearchQuery(q, config=CONFIG, search_type="websearch")
-        body = Concat("items", Value("\n"), "decisions", Value("\n"), "action_points")
+        body = Concat("items", Value("\n"), "decisions", Value("\n"), "action_points", output_field=TextField())
         headlines = dict(
             SearchDocument.objects.filter(pk__in=[d.pk for d in documents])
             .annotate(
