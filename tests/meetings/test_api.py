@@ -17,14 +17,11 @@ def conforms(response, path, status=None):
     status = str(status or response.status_code)
     document = openapi_document()
     assert response["Content-Type"] == "application/json"
-    declared = document["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
-    registry = Registry().with_resource(
-        DOCUMENT_URI, Resource.from_contents(document, default_specification=DRAFT202012)
-    )
-    schema = {
-        "$ref": f"{DOCUMENT_URI}#/paths/{path.replace('/', '~1')}/get/responses/{status}/content/application~1json/schema"
-    }
-    assert declared
+    assert document["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
+    resource = Resource.from_contents(document, default_specification=DRAFT202012)
+    registry = Registry().with_resource(DOCUMENT_URI, resource)
+    pointer = f"/paths/{path.replace('/', '~1')}/get/responses/{status}/content/application~1json/schema"
+    schema = {"$ref": f"{DOCUMENT_URI}#{pointer}"}
     Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
         json.loads(response.content)
     )
