@@ -57,6 +57,7 @@ def published_page(view):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         stamp, latest = publication_stamp()
+        request.publication_stamp = stamp
         language = translation.get_language() or settings.LANGUAGE_CODE
         path = request.get_full_path()
         digest = hashlib.sha256(f"{stamp}|{language}|{path}".encode()).hexdigest()[:32]

@@ -430,4 +430,8 @@ class SearchDocument(models.Model):
         ordering = ["-date"]
 
     def __str__(self):
-        return f"Search entry for {self.meeting}"
+        return f"Search entry for {self.date:%d %B %Y}"
+
+    def get_absolute_url(self):
+        """The meeting's page, from the denormalised date: no query for the meeting."""
+        return reverse("meetings:meeting_detail", args=[self.date.isoformat()])

@@ -77,7 +77,8 @@ def meeting_pdf(request, meeting_date):
 @published_page
 def search(request):
     """Published minutes matching words and filters, best first, with highlighted snippets."""
-    stamp, _latest = publication_stamp()
+    # The page cache has looked the stamp up already, unless the user is logged in.
+    stamp = getattr(request, "publication_stamp", None) or publication_stamp()[0]
     form = SearchForm(request.GET or None, facets=search_index.facets(stamp))
     context = {"form": form, "page": None, "results": [], "notice": ""}
     if form.has_query:
