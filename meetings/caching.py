@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -25,11 +24,11 @@ VARY = ("Accept-Language", "Cookie")
 
 
 def publication_stamp():
-    """(stamp, last_modified): a string that changes whenever minutes are published (or a published
-    record is removed), and the time of the latest publication."""
-    state = Meeting.objects.published().aggregate(count=Count("pk"), latest=Max("published_at"))
-    latest = state["latest"]
-    return f"{state['count']}-{latest.timestamp() if latest else 0}", latest
+    """(stamp, last_modified): the time of the latest change to published minutes, which moves
+    whenever minutes are published (whatever publication date they are given), read through an
+    index; as a string for keys, and as the pages' Last-Modified."""
+    latest = Meeting.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return (f"{latest.timestamp():.6f}" if latest else "none"), latest
 
 
 def _cacheable_request(request):

@@ -73,6 +73,10 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        indexes = [
+            # The page cache's stamp reads the latest change to published minutes on every request.
+            models.Index(fields=["-updated_at"], name="meeting_published_updated", condition=Q(status="published")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),

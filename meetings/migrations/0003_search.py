@@ -70,4 +70,10 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_gin_index, drop_gin_index),
+        migrations.AddIndex(
+            model_name="meeting",
+            index=models.Index(
+                condition=models.Q(("status", "published")), fields=["-updated_at"], name="meeting_published_updated"
+            ),
+        ),
     ]
