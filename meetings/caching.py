@@ -8,6 +8,7 @@ Views that serve drafts or a per-request nonce must not use it.
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -19,16 +20,36 @@ from django.utils.http import http_date, quote_etag
 from meetings.models import Meeting
 
 CACHE_SECONDS = 24 * 3600
+STAMP_SECONDS = 1.0
+_stamp_memo = (0.0, None)
 # Pages vary with the language (Accept-Language or the language cookie) and with who is logged in.
 VARY = ("Accept-Language", "Cookie")
+
+
+def _read_stamp():
+    latest = Meeting.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return (f"{latest.timestamp():.6f}" if latest else "none"), latest
 
 
 def publication_stamp():
     """(stamp, last_modified): the time of the latest change to published minutes, which moves
     whenever minutes are published (whatever publication date they are given), read through an
-    index; as a string for keys, and as the pages' Last-Modified."""
-    latest = Meeting.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first()
-    return (f"{latest.timestamp():.6f}" if latest else "none"), latest
+    index; as a string for keys, and as the pages' Last-Modified.
+
+    Each process remembers it for STAMP_SECONDS, so a busy page costs no query; the process that
+    publishes forgets it at once (`forget_stamp`), the others within STAMP_SECONDS."""
+    global _stamp_memo
+    read_at, stamp = _stamp_memo
+    now = time.monotonic()
+    if stamp is None or now - read_at >= STAMP_SECONDS:
+        stamp = _read_stamp()
+        _stamp_memo = (now, stamp)
+    return stamp
+
+
+def forget_stamp():
+    global _stamp_memo
+    _stamp_memo = (0.0, None)
 
 
 def _cacheable_request(request):

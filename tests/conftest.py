@@ -29,6 +29,9 @@ def _empty_cache():
     """Each test starts with an empty server cache, so no page rendered for one test serves another."""
     from django.core.cache import cache
 
+    from meetings.caching import forget_stamp
+
+    forget_stamp()
     cache.clear()
     yield
     cache.clear()
