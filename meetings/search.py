@@ -182,8 +182,14 @@ def _fallback_snippet(document, q):
     pattern = re.compile("|".join(map(re.escape, terms)), re.IGNORECASE) if terms else None
     match = pattern.search(text) if pattern else None
     start = max(0, match.start() - SNIPPET_CHARS // 3) if match else 0
-    window = text[start : start + SNIPPET_CHARS]
-    window = ("… " if start else "") + " ".join(window.split()) + (" …" if start + SNIPPET_CHARS < len(text) else "")
+    end = start + SNIPPET_CHARS
+    if start:  # begin and end on whole words
+        space = text.find(" ", start, match.start())
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", match.end() if match else start, end)
+        end = space if space > 0 else end
+    window = ("… " if start else "") + " ".join(text[start:end].split()) + (" …" if end < len(text) else "")
     escaped = html.escape(window)
     if pattern:
         escaped_pattern = re.compile("|".join(re.escape(html.escape(term)) for term in terms), re.IGNORECASE)
