@@ -25,13 +25,15 @@ def require(condition, reason):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty server cache, so no page rendered for one test serves another."""
+def _empty_cache(monkeypatch):
+    """Each test starts with an empty page cache, and reads the publication stamp on every request
+    (not once a second), so that no page or stamp of one test serves another and query counts hold."""
     from django.core.cache import cache
 
-    from meetings.caching import forget_stamp
+    from meetings import caching
 
-    forget_stamp()
+    monkeypatch.setattr(caching, "STAMP_SECONDS", 0)
+    caching.forget_stamp()
     cache.clear()
     yield
     cache.clear()

@@ -58,3 +58,15 @@ def test_staff_see_their_draft_and_it_is_never_cached_for_anyone(client, demo, i
     assert client.get("/meetings/2018-11-13/").status_code == 200
     client.logout()
     assert client.get("/meetings/2018-11-13/").status_code == 404
+
+
+def test_a_process_remembers_the_stamp_briefly_but_forgets_it_when_it_publishes(demo, monkeypatch):
+    from meetings import caching
+
+    monkeypatch.setattr(caching, "STAMP_SECONDS", 60)
+    before = caching.publication_stamp()
+    assert caching.publication_stamp() is before
+    meeting = MeetingFactory(presidency=demo["2018-09-25"].presidency, date="2018-10-02")
+    workflow.enter_archived_adoption(meeting, at_meeting=demo["2018-11-13"])
+    workflow.publish(meeting)
+    assert caching.publication_stamp()[0] != before[0]
