@@ -149,3 +149,10 @@ def test_postgresql_search_entries_have_a_gin_index(postgres, db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'meetings_searchdocument'")
         definitions = [row[0] for row in cursor.fetchall()]
     assert any("USING gin (vector)" in definition for definition in definitions)
+
+
+@pytest.mark.parametrize("q", ['"', "-", "a & b | !c", "'; drop table", ":*", "the", "été", "<script>", "100%_"])
+def test_odd_queries_are_answered_never_with_an_error(client, demo, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("</form>", 1)[1]
