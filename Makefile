@@ -18,6 +18,7 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 run: $(BIN)/.installed
 	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --no-input -v0
 	@$(LOCAL_ENV) $(BIN)/python manage.py loaddemo --if-empty
+	@$(LOCAL_ENV) $(BIN)/python manage.py reindex_search -v0
 	@$(LOCAL_ENV) $(BIN)/python manage.py demo_logins
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	@$(LOCAL_ENV) $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
@@ -28,6 +29,7 @@ test: $(BIN)/.installed
 	$(TEST_ENV) $(BIN)/pytest
 
 bench: $(BIN)/.installed
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
 	$(TEST_ENV) $(BIN)/python -m tests.bench
 
 lint: $(BIN)/.installed

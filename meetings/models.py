@@ -1,6 +1,7 @@
 """The committee's record: meetings, attendance, agenda items, action points and decisions."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from delegations.models import Delegation, Presidency, Representative
+from delegations.models import Delegation, Presidency, Representative, ThematicArea
 from meetings.markup import render_markdown
 
 # Item 1 of every set of minutes is "Present" (the attendance), so the agenda proper starts at 2.
@@ -74,6 +75,10 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        indexes = [
+            # The page cache's stamp reads the latest change to published minutes on every request.
+            models.Index(fields=["-updated_at"], name="meeting_published_updated", condition=Q(status="published")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
@@ -473,3 +478,34 @@ class OfficialRecord(models.Model):
 
     def __str__(self):
         return f"Official record of {self.meeting}"
+
+
+class SearchDocument(models.Model):
+    """One row per published meeting: its text flattened for search, with the keys the search filters on.
+
+    Written only by meetings/search.py when minutes are published, so a draft never has a row.
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="search_document")
+    date = models.DateField(db_index=True)
+    year = models.PositiveSmallIntegerField(db_index=True)
+    presidency = models.ForeignKey(Presidency, on_delete=models.CASCADE, related_name="search_documents")
+    thematic_areas = models.ManyToManyField(ThematicArea, blank=True, related_name="search_documents")
+    delegations = models.ManyToManyField(Delegation, blank=True, related_name="search_documents")
+    title = models.TextField()
+    items = models.TextField(blank=True, help_text="Item titles and bodies, as plain text.")
+    action_points = models.TextField(blank=True)
+    decisions = models.TextField(blank=True)
+    names = models.TextField(blank=True, help_text="Delegations and representatives named in the record.")
+    # Filled on PostgreSQL only (weighted tsvector under a GIN index); unused on SQLite.
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"Search entry for {self.date:%d %B %Y}"
+
+    def get_absolute_url(self):
+        """The meeting's page, from the denormalised date: no query for the meeting."""
+        return reverse("meetings:meeting_detail", args=[self.date.isoformat()])

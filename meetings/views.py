@@ -1,5 +1,5 @@
 """Views of the record: home, the archive of published minutes, a meeting, its PDF, the page that
-tells whether a PDF is an official record, and the ISU's import of existing minutes."""
+tells whether a PDF is an official record, search, and the ISU's import of existing minutes."""
 
 import logging
 from datetime import date
@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.forms import HiddenInput
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -16,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings import importer, pdf, permissions, verification
-from meetings.forms import MinutesConfirmForm, MinutesUploadForm
+from meetings import search as search_index
+from meetings.caching import publication_stamp, published_page
+from meetings.forms import MinutesConfirmForm, MinutesUploadForm, SearchForm
 from meetings.models import Meeting
 
 logger = logging.getLogger(__name__)
@@ -24,6 +27,8 @@ logger = logging.getLogger(__name__)
 IMPORT_SALT = "meetings.import"
 # The preview must be confirmed within this many seconds.
 IMPORT_MAX_AGE = 3600
+
+RESULTS_PER_PAGE = 20
 
 
 def get_meeting_or_404(request, meeting_date):
@@ -44,18 +49,24 @@ def get_meeting_or_404(request, meeting_date):
     return meeting
 
 
+@published_page
 def home(request):
     latest = Meeting.objects.published().select_related("presidency__delegation")[:5]
     return render(request, "meetings/home.html", {"latest": latest})
 
 
+@published_page
 def meeting_archive(request):
     meetings = Meeting.objects.published().select_related("presidency__delegation")
     return render(request, "meetings/meeting_archive.html", {"meetings": meetings})
 
 
+@published_page
 def meeting_detail(request, meeting_date):
     meeting = get_meeting_or_404(request, meeting_date)
+    if meeting_date != meeting.date.isoformat():
+        # One canonical address per meeting, whatever spelling of the date reached it.
+        return redirect(meeting, permanent=True)
     context = {
         "meeting": meeting,
         "attendance": meeting.attendance_list(),
@@ -65,9 +76,12 @@ def meeting_detail(request, meeting_date):
     return render(request, "meetings/meeting_detail.html", context)
 
 
+@published_page
 def meeting_pdf(request, meeting_date):
     """Adopted minutes: the stored official record, the same bytes forever. Drafts: rendered now."""
     meeting = get_meeting_or_404(request, meeting_date)
+    if meeting_date != meeting.date.isoformat():
+        return redirect(meeting.get_pdf_url(), permanent=True)
     try:
         if meeting.is_adopted:
             return _official_record_response(request, meeting, pdf.stored_record(meeting) or pdf.official_pdf(meeting))
@@ -208,3 +222,24 @@ def meeting_import_confirm(request):
     for warning in parsed.warnings:
         messages.warning(request, warning)
     return redirect(meeting)
+@published_page
+def search(request):
+    """Published minutes matching words and filters, best first, with highlighted snippets."""
+    # The page cache has looked the stamp up already, unless the user is logged in.
+    stamp = getattr(request, "publication_stamp", None) or publication_stamp()[0]
+    form = SearchForm(request.GET or None, facets=search_index.facets(stamp))
+    context = {"form": form, "page": None, "results": [], "notice": ""}
+    if form.has_query:
+        q = form.cleaned_data["q"]
+        paginator = Paginator(search_index.search(q, **form.filters()), RESULTS_PER_PAGE)
+        requested = request.GET.get("page") or 1
+        try:
+            page = paginator.page(requested)
+        except PageNotAnInteger:
+            context["notice"] = _("“%(page)s” is not a page number; showing the first page.") % {"page": requested}
+            page = paginator.page(1)
+        except EmptyPage:
+            context["notice"] = _("There is no page %(page)s; showing the last page.") % {"page": requested}
+            page = paginator.page(paginator.num_pages)
+        context.update(page=page, results=search_index.add_snippets(page.object_list, q), query=q)
+    return render(request, "meetings/search.html", context)

@@ -7,7 +7,7 @@ the fields that go with it, and saves, all in one transaction.
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import pdf
+from meetings import caching, pdf, search
 from meetings.models import Meeting
 
 Status = Meeting.Status
@@ -103,4 +103,9 @@ def publish(meeting, *, by=None, at=None):
     locked.status = Status.PUBLISHED
     locked.published_at = at or timezone.now()
     locked.save()
+    # In the same transaction: published minutes are searchable at once, and only they ever are.
+    search.index_meeting(locked)
+    # Pages cached under the old stamp are stale from now on: forget it now, and again once committed.
+    caching.forget_stamp()
+    transaction.on_commit(caching.forget_stamp)
     return _refresh(meeting, locked)

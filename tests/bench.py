@@ -131,7 +131,167 @@ def bench_import(client):
     emit("import_write_seed_ms", median_ms(write, 5), "ms")
 
 
-BENCHES = [bench_meeting_page, bench_pdf, bench_import]
+
+
+SEARCH_VOCABULARY = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in "aeiou" for c in ("ra", "lon", "mit", "sen")]
+SEARCH_NEEDLE = "Tuvalu"  # a word that a fixed handful of meetings mention, however many there are
+
+
+def synthetic_published_meetings(count, start):
+    """`count` published meetings with their search entries, bulk-created for speed: the state the
+    workflow leaves them in, without running it 10,000 times."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from delegations.models import Presidency
+    from meetings import search
+    from meetings.models import Meeting, SearchDocument
+    from tests.factories import DelegationFactory
+
+    rng = random.Random(count)
+    presidency = Presidency.objects.create(
+        name=f"B{count}", delegation=DelegationFactory(), starts_on=start, ends_on=start + timedelta(days=count + 1)
+    )
+    now = timezone.now()
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            date=start + timedelta(days=n),
+            presidency=presidency,
+            status=Meeting.Status.PUBLISHED,
+            silence_procedure_ends_at=now,
+            adoption_outcome=Meeting.AdoptionOutcome.CORRECT_RECORD,
+            published_at=now,
+        )
+        for n in range(count)
+    )
+    needles = set(rng.sample(range(count), 10))
+
+    def words(n):
+        return " ".join(rng.choice(SEARCH_VOCABULARY) for _ in range(n))
+
+    SearchDocument.objects.bulk_create(
+        (
+            SearchDocument(
+                meeting=meeting,
+                date=meeting.date,
+                year=meeting.date.year,
+                presidency=presidency,
+                title=f"Minutes of the meeting held on {meeting.date:%A, %d %B %Y}",
+                items=words(400) + (f" {SEARCH_NEEDLE} " if n in needles else " ") + words(100),
+                action_points=words(30),
+                decisions=words(20),
+                names=words(15),
+            )
+            for n, meeting in enumerate(meetings)
+        ),
+        batch_size=1000,
+    )
+    search.update_vectors(SearchDocument.objects.filter(presidency=presidency))
+
+
+def bench_search(client):
+    """p50 of the search page for a selective query over 100 and then 10,000 published meetings;
+    each request differs by an ignored parameter so that the page cache does not answer it."""
+    from datetime import date
+
+    from django.db import connection
+
+    from meetings.models import Meeting, SearchDocument
+
+    counter = iter(range(10**9))
+
+    def get():
+        response = client.get("/search/", {"q": SEARCH_NEEDLE, "bench": next(counter)})
+        assert response.status_code == 200 and b"10 meetings found" in response.content, response.content[-2000:]
+
+    results = {}
+    for count, start in ((100, date(1700, 1, 1)), (10_000, date(1750, 1, 1))):
+        SearchDocument.objects.filter(meeting__date__lt=date(1800, 1, 1)).delete()
+        Meeting.objects.filter(date__lt=date(1800, 1, 1)).delete()
+        synthetic_published_meetings(count, start)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE meetings_searchdocument")
+        get()  # warm up
+        results[count] = median_ms(get, 21)
+        emit(f"search_p50_ms_{count}", results[count], "ms")
+    emit("search_p50_ratio_10000_to_100", results[10_000] / results[100], "ratio")
+
+
+def wrk_rps(url, seconds=5):
+    import re
+    import subprocess
+
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", url], check=True, capture_output=True, text=True
+    ).stdout
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def bench_wrk_meeting_page(client):
+    """Requests per second of the published seed meeting page under gunicorn (2 workers) over those of
+    /healthz on the same server. Needs Debian's wrk (`apt-get install -y wrk`)."""
+    import shutil
+    import socket
+    import subprocess
+    import urllib.request
+
+    from django.db import connection
+
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install -y wrk); wrk_meeting_page_ratio skipped", file=sys.stderr)
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{settings['NAME']}"
+    else:
+        database_url = f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "false"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ccm_portal.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        page = f"{base}/meetings/2018-09-25/"
+        assert urllib.request.urlopen(page).status == 200
+        wrk_rps(page, 2)  # warm both workers
+        # Alternate the two, three rounds each, so that a noisy neighbour weighs on both alike.
+        rounds = [(wrk_rps(f"{base}/healthz", 3), wrk_rps(page, 3)) for _ in range(3)]
+        healthz = statistics.median(h for h, _ in rounds)
+        meeting = statistics.median(m for _, m in rounds)
+        emit("wrk_healthz_rps", healthz, "req/s")
+        emit("wrk_meeting_page_rps", meeting, "req/s")
+        emit("wrk_meeting_page_ratio", statistics.median(m / h for h, m in rounds), "ratio")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+BENCHES = [bench_meeting_page, bench_pdf, bench_import, bench_search, bench_wrk_meeting_page]
+RENDERING_BENCHES = {bench_meeting_page, bench_pdf}
 
 
 def main():
@@ -146,12 +306,20 @@ def main():
     # Official PDFs stored during the bench go to a throwaway folder, not var/media.
     media = override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="ccm-bench-media-"))
     media.enable()
+    if connection.vendor == "sqlite":
+        # A file, not the in-memory default, so that the gunicorn of the wrk benchmark sees it too.
+        connection.settings_dict["TEST"]["NAME"] = str(settings.BASE_DIR / "var" / "bench.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call_command("loaddemo", verbosity=0)
         client = Client()
         for bench in BENCHES:
-            bench(client)
+            if bench in RENDERING_BENCHES:
+                # These measure rendering: the page cache must not answer for the view.
+                with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+                    bench(client)
+            else:
+                bench(client)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
