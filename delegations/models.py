@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.text import slugify
 
 
@@ -46,6 +47,9 @@ class Delegation(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("delegations:delegation_detail", args=[self.slug])
 
     @property
     def is_state(self):
@@ -131,6 +135,9 @@ class Presidency(models.Model):
 
     def __str__(self):
         return f"{self.name} Presidency ({self.delegation})"
+
+    def get_absolute_url(self):
+        return reverse("delegations:presidency_detail", args=[self.name])
 
 
 class ThematicArea(models.Model):
