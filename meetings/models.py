@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency, Representative
 from meetings.markup import render_markdown
@@ -12,6 +14,8 @@ from meetings.markup import render_markdown
 # Item 1 of every set of minutes is "Present" (the attendance), so the agenda proper starts at 2.
 FIRST_ITEM_NUMBER = 2
 MAX_ITEM_DEPTH = 2
+# The record is shown in the language it was written in, whatever the interface's language.
+RECORD_LANGUAGE = "en"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -32,10 +36,10 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CIRCULATED = "circulated", "Circulated"
-        ADOPTED = "adopted", "Adopted"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        CIRCULATED = "circulated", _("Circulated")
+        ADOPTED = "adopted", _("Adopted")
+        PUBLISHED = "published", _("Published")
 
     class AdoptionOutcome(models.TextChoices):
         CORRECT_RECORD = "correct_record", "Adopted as a correct record"
@@ -133,8 +137,9 @@ class Meeting(models.Model):
 
     @property
     def title(self):
-        """The title block's second line, as the record writes it."""
-        title = f"held on {date_format(self.date, 'l, j F Y')}"
+        """The title block's second line, as the record writes it (in English, whatever the UI's language)."""
+        with translation.override(RECORD_LANGUAGE):
+            title = f"held on {date_format(self.date, 'l, j F Y')}"
         if self.starts_at and self.ends_at:
             title += f" from {self.starts_at:%H:%M} – {self.ends_at:%H:%M} hours"
         return title
@@ -145,6 +150,10 @@ class Meeting(models.Model):
 
     @property
     def adoption_statement(self):
+        with translation.override(RECORD_LANGUAGE):
+            return self._adoption_statement()
+
+    def _adoption_statement(self):
         if self.adopted_at_meeting_id:
             return f"Adopted at the meeting of {date_format(self.adopted_at_meeting.date, 'j F Y')}"
         if self.silence_procedure_ends_at:
@@ -174,8 +183,8 @@ class Meeting(models.Model):
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
-        PRESENT = "present", "Present"
-        APOLOGIES = "apologies", "Apologies"
+        PRESENT = "present", _("Present")
+        APOLOGIES = "apologies", _("Apologies")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="attendance")
@@ -321,9 +330,9 @@ class ItemLead(models.Model):
 
 class ActionPoint(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="action_points")
     text = models.TextField()
