@@ -133,7 +133,12 @@ class Meeting(models.Model):
         if self.presidency_id and self.date:
             term = self.presidency
             if self.date < term.starts_on or (term.ends_on and self.date > term.ends_on):
-                raise ValidationError({"presidency": f"{self.date:%d %B %Y} is outside the {term.name} term."})
+                raise ValidationError(
+                    {
+                        "presidency": _("%(date)s is outside the %(term)s term.")
+                        % {"date": date_format(self.date, "DATE_FORMAT"), "term": term.name}
+                    }
+                )
 
     @property
     def title(self):
@@ -238,10 +243,10 @@ class Attendee(models.Model):
 
     def clean(self):
         if self.attendance_id and self.attendance.status != Attendance.Status.PRESENT:
-            raise ValidationError("A delegation that sent apologies has no representatives present.")
+            raise ValidationError(_("A delegation that sent apologies has no representatives present."))
         if self.representative_id and self.attendance_id:
             if self.representative.delegation_id != self.attendance.delegation_id:
-                raise ValidationError({"representative": "This person belongs to another delegation."})
+                raise ValidationError({"representative": _("This person belongs to another delegation.")})
 
 
 class AgendaItem(models.Model):
@@ -276,13 +281,13 @@ class AgendaItem(models.Model):
     def clean(self):
         if self.parent_id:
             if self.parent.parent_id:
-                raise ValidationError({"parent": "Items nest two levels deep at most (5 and 5.1, not 5.1.1)."})
+                raise ValidationError({"parent": _("Items nest two levels deep at most (5 and 5.1, not 5.1.1).")})
             if self.meeting_id and self.parent.meeting_id != self.meeting_id:
-                raise ValidationError({"parent": "The parent item belongs to another meeting."})
+                raise ValidationError({"parent": _("The parent item belongs to another meeting.")})
             if self.pk and self.parent_id == self.pk:
-                raise ValidationError({"parent": "An item cannot be its own parent."})
+                raise ValidationError({"parent": _("An item cannot be its own parent.")})
             if self.pk and self.sub_items.exists():
-                raise ValidationError({"parent": "An item with sub-items cannot itself become a sub-item."})
+                raise ValidationError({"parent": _("An item with sub-items cannot itself become a sub-item.")})
 
     @property
     def leads_display(self):
@@ -396,7 +401,9 @@ class ActionPointFollowUp(models.Model):
         if self.action_point_id and self.meeting_id:
             raised = self.action_point.agenda_item.meeting
             if self.meeting.date <= raised.date:
-                raise ValidationError({"meeting": "A follow-up is recorded at a meeting after the one that raised it."})
+                raise ValidationError(
+                    {"meeting": _("A follow-up is recorded at a meeting after the one that raised it.")}
+                )
 
 
 class Decision(models.Model):

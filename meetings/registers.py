@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Presidency, ThematicArea
 from meetings.forms import ActionPointFilterForm
@@ -29,10 +30,10 @@ class Presence:
     ABSENT = "absent"
 
     LABELS = {
-        PRESENT: _("present"),
-        REMOTE: _("remote"),
-        APOLOGIES: _("apologies"),
-        ABSENT: _("absent"),
+        PRESENT: gettext_lazy("present"),
+        REMOTE: gettext_lazy("remote"),
+        APOLOGIES: gettext_lazy("apologies"),
+        ABSENT: gettext_lazy("absent"),
     }
 
 
@@ -181,7 +182,7 @@ def attendance_matrix(meetings):
 def presidency_detail(request, name):
     presidency = Presidency.objects.select_related("delegation").filter(name=name).first()
     if presidency is None:
-        raise Http404("No such presidency.")
+        raise Http404(_("No such presidency."))
     meetings = list(presidency.meetings.published().order_by("date"))
     coordinators = CoordinatorRole.objects.filter(presidency=presidency).select_related("thematic_area", "delegation")
     areas = {}

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from meetings import pdf
 from meetings.models import Meeting
@@ -15,7 +16,7 @@ def get_meeting_or_404(request, meeting_date):
     try:
         day = date.fromisoformat(meeting_date)
     except ValueError:
-        raise Http404("No such meeting.") from None
+        raise Http404(_("No such meeting.")) from None
     meeting = (
         Meeting.objects.visible_to(request.user)
         .select_related("presidency__delegation", "adopted_at_meeting")
@@ -23,7 +24,7 @@ def get_meeting_or_404(request, meeting_date):
         .first()
     )
     if meeting is None:
-        raise Http404("No such meeting.")
+        raise Http404(_("No such meeting."))
     return meeting
 
 

@@ -43,7 +43,9 @@ def test_a_published_follow_up_shows_under_its_action_point_and_sets_its_status(
     from meetings import workflow
 
     draft = demo["2018-11-13"]
-    workflow.enter_archived_adoption(draft, at_meeting=None, silence_procedure_ends_at=datetime(2018, 12, 1, 12, tzinfo=UTC))
+    workflow.enter_archived_adoption(
+        draft, at_meeting=None, silence_procedure_ends_at=datetime(2018, 12, 1, 12, tzinfo=UTC)
+    )
     workflow.publish(draft)
     text = page_text(client.get(TRACKER, {"status": "done"}))
     assert "1 action point" in text

@@ -51,7 +51,9 @@ def test_logged_in_readers_see_only_the_published_record_on_delegation_pages(cli
 
 
 def test_delegation_page_lists_roles_held(client, demo):
-    assert "Coordinator for Universalization during the 9MSP Presidency" in page_text(client.get("/delegations/panama/"))
+    assert "Coordinator for Universalization during the 9MSP Presidency" in page_text(
+        client.get("/delegations/panama/")
+    )
     assert "9MSP Presidency, from 6 September 2018" in page_text(client.get("/delegations/sri-lanka/"))
 
 
