@@ -12,6 +12,7 @@ class ActionPointFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *ActionPoint.Status.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
@@ -19,10 +20,12 @@ class ActionPointFilterForm(forms.Form):
         queryset=Delegation.objects.filter(action_points__agenda_item__meeting__status="published").distinct(),
         to_field_name="slug",
         empty_label=_("Any delegation"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     area = forms.ModelChoiceField(
         label=_("Thematic area"),
         required=False,
         queryset=ThematicArea.objects.all(),
         empty_label=_("Any thematic area"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -6,7 +6,7 @@ logged in, these pages show the public record only.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from delegations.models import CoordinatorRole, Delegation, Presidency, ThematicArea
+from delegations.models import CoordinatorRole, Delegation, Presidency
 from meetings.forms import ActionPointFilterForm
 from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Meeting
 
@@ -78,20 +78,20 @@ def public_action_points():
                 to_attr="published_follow_ups",
             ),
         )
-        .order_by("-agenda_item__meeting__date", "agenda_item__parent__position", "agenda_item__position", "position")
+        .order_by(
+            # Newest meeting first, then in agenda order: an item, then its sub-items.
+            "-agenda_item__meeting__date",
+            Coalesce("agenda_item__parent__position", "agenda_item__position"),
+            F("agenda_item__parent").asc(nulls_first=True),
+            "agenda_item__position",
+            "position",
+        )
     )
 
 
 def thematic_area_filter(area):
     """An action point belongs to the thematic area its agenda item is named after ("5.1 Universalization")."""
     return Q(agenda_item__title__iexact=area.name)
-
-
-def with_thematic_areas(points):
-    areas = {area.name.lower(): area for area in ThematicArea.objects.all()}
-    for point in points:
-        point.thematic_area = areas.get(point.agenda_item.title.lower())
-    return points
 
 
 def action_point_index(request):
@@ -107,7 +107,6 @@ def action_point_index(request):
     elif form.is_bound:
         points = points.none()
     page = Paginator(points, ACTION_POINTS_PER_PAGE).get_page(request.GET.get("page"))
-    with_thematic_areas(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -149,7 +148,7 @@ def delegation_detail(request, slug):
         "coordinator_roles": delegation.coordinator_roles.select_related("presidency", "thematic_area").order_by(
             "-presidency__starts_on", "thematic_area__position"
         ),
-        "action_points": with_thematic_areas(list(public_action_points().filter(owners=delegation))),
+        "action_points": list(public_action_points().filter(owners=delegation)),
     }
     return render(request, "delegations/delegation_detail.html", context)
 
