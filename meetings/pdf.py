@@ -6,6 +6,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from meetings.models import RECORD_LANGUAGE
 
 try:
     import weasyprint
@@ -79,7 +82,9 @@ def minutes_html(meeting):
         "draft": not meeting.is_adopted,
         "static": STATIC_SCHEME,
     }
-    return render_to_string("pdf/minutes.html", context)
+    # The PDF is the record: written in its own language whatever the reader's interface language.
+    with translation.override(RECORD_LANGUAGE):
+        return render_to_string("pdf/minutes.html", context)
 
 
 def render_html_to_pdf(html):

@@ -103,3 +103,14 @@ def test_every_interface_string_is_translated_and_compiled(language):
     assert "#, fuzzy" not in catalogue
     assert re.findall(r'^msgstr(?:\[\d\])? ""\n(?!")', catalogue, flags=re.M) == []
     assert (folder / "django.mo").stat().st_size > 0
+
+
+def test_the_pdf_keeps_the_records_language_whatever_the_interface_language(demo):
+    from django.utils import translation
+
+    from meetings import pdf
+
+    with translation.override("fr"):
+        html = pdf.minutes_html(demo["2018-09-25"])
+    assert "held on Tuesday, 25 September 2018" in html
+    assert "septembre" not in html
