@@ -137,7 +137,7 @@ def test_the_language_switcher_works_from_the_keyboard(demo, live_server, page):
     page.focus("#language-select")
     page.select_option("#language-select", "fr")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation(url="**/action-points/"):
+        page.keyboard.press("Enter")
     assert page.get_attribute("html", "lang") == "fr"
     assert page.url.endswith("/action-points/")
