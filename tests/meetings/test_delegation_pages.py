@@ -22,13 +22,13 @@ def test_delegation_index_lists_delegations_with_their_published_attendance(clie
 
 def test_delegation_page_shows_attendance_history_of_published_meetings(client, demo):
     text = page_text(client.get("/delegations/new-zealand/"))
-    assert "Attended 1 of 1 published meetings; sent apologies to 0." in text
+    assert "Attended 1 of 1 published meeting; sent apologies to 0." in text
     assert "25 September 2018" in text
 
 
 def test_delegation_page_counts_apologies(client, demo):
     text = page_text(client.get("/delegations/mozambique/"))
-    assert "Attended 0 of 1 published meetings; sent apologies to 1." in text
+    assert "Attended 0 of 1 published meeting; sent apologies to 1." in text
     assert "apologies" in text
 
 
@@ -47,7 +47,7 @@ def test_logged_in_readers_see_only_the_published_record_on_delegation_pages(cli
     text = page_text(client.get("/delegations/new-zealand/"))
     assert_no_draft(text)
     assert "30 August 2018" not in text  # adopted, not yet published
-    assert "Attended 1 of 1 published meetings" in text
+    assert "Attended 1 of 1 published meeting;" in text
 
 
 def test_delegation_page_lists_roles_held(client, demo):
