@@ -114,3 +114,9 @@ def test_the_pdf_keeps_the_records_language_whatever_the_interface_language(demo
         html = pdf.minutes_html(demo["2018-09-25"])
     assert "held on Tuesday, 25 September 2018" in html
     assert "septembre" not in html
+
+
+def test_pages_tell_caches_that_they_vary_by_language(client, demo):
+    response = client.get("/action-points/", headers={"accept-language": "fr"})
+    assert response["Content-Language"] == "fr"
+    assert "Accept-Language" in response["Vary"]
