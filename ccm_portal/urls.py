@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from ccm_portal import views
+from meetings import registers
 from meetings.caching import published_page
 from meetings.sitemaps import SITEMAPS
 
@@ -13,5 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", published_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("meetings.urls")),
+    path("", include((registers.delegation_urlpatterns, "delegations"))),
 ]

@@ -3,17 +3,19 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 
 class Delegation(models.Model):
     class Kind(models.TextChoices):
-        STATE_PARTY = "state_party", "State Party"
-        SIGNATORY = "signatory", "Signatory State"
-        STATE_NOT_PARTY = "state_not_party", "State not Party"
-        INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
-        CIVIL_SOCIETY = "civil_society", "Civil society"
-        SECRETARIAT = "secretariat", "Secretariat"
+        STATE_PARTY = "state_party", _("State Party")
+        SIGNATORY = "signatory", _("Signatory State")
+        STATE_NOT_PARTY = "state_not_party", _("State not Party")
+        INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        SECRETARIAT = "secretariat", _("Secretariat")
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -46,6 +48,9 @@ class Delegation(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("delegations:delegation_detail", args=[self.slug])
 
     @property
     def is_state(self):
@@ -131,6 +136,9 @@ class Presidency(models.Model):
 
     def __str__(self):
         return f"{self.name} Presidency ({self.delegation})"
+
+    def get_absolute_url(self):
+        return reverse("delegations:presidency_detail", args=[self.name])
 
 
 class ThematicArea(models.Model):

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
+from delegations.models import Delegation, ThematicArea
+from meetings.models import ActionPoint, Meeting
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -100,3 +101,27 @@ class SearchForm(forms.Form):
     @property
     def has_query(self):
         return self.is_valid() and any([self.cleaned_data.get("q"), *self.filters().values()])
+
+
+class ActionPointFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *ActionPoint.Status.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        required=False,
+        queryset=Delegation.objects.filter(action_points__agenda_item__meeting__status="published").distinct(),
+        to_field_name="slug",
+        empty_label=_("Any delegation"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    area = forms.ModelChoiceField(
+        label=_("Thematic area"),
+        required=False,
+        queryset=ThematicArea.objects.all(),
+        empty_label=_("Any thematic area"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

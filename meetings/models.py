@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency, Representative, ThematicArea
 from meetings.markup import render_markdown
@@ -15,6 +16,8 @@ from meetings.markup import render_markdown
 # Item 1 of every set of minutes is "Present" (the attendance), so the agenda proper starts at 2.
 FIRST_ITEM_NUMBER = 2
 MAX_ITEM_DEPTH = 2
+# The record is shown in the language it was written in, whatever the interface's language.
+RECORD_LANGUAGE = "en"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -35,10 +38,10 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CIRCULATED = "circulated", "Circulated"
-        ADOPTED = "adopted", "Adopted"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        CIRCULATED = "circulated", _("Circulated")
+        ADOPTED = "adopted", _("Adopted")
+        PUBLISHED = "published", _("Published")
 
     class AdoptionOutcome(models.TextChoices):
         CORRECT_RECORD = "correct_record", "Adopted as a correct record"
@@ -136,12 +139,18 @@ class Meeting(models.Model):
         if self.presidency_id and self.date:
             term = self.presidency
             if self.date < term.starts_on or (term.ends_on and self.date > term.ends_on):
-                raise ValidationError({"presidency": f"{self.date:%d %B %Y} is outside the {term.name} term."})
+                raise ValidationError(
+                    {
+                        "presidency": _("%(date)s is outside the %(term)s term.")
+                        % {"date": date_format(self.date, "DATE_FORMAT"), "term": term.name}
+                    }
+                )
 
     @property
     def title(self):
-        """The title block's second line, as the record writes it."""
-        title = f"held on {date_format(self.date, 'l, j F Y')}"
+        """The title block's second line, as the record writes it (in English, whatever the UI's language)."""
+        with translation.override(RECORD_LANGUAGE):
+            title = f"held on {date_format(self.date, 'l, j F Y')}"
         if self.starts_at and self.ends_at:
             title += f" from {self.starts_at:%H:%M} – {self.ends_at:%H:%M} hours"
         return title
@@ -152,6 +161,10 @@ class Meeting(models.Model):
 
     @property
     def adoption_statement(self):
+        with translation.override(RECORD_LANGUAGE):
+            return self._adoption_statement()
+
+    def _adoption_statement(self):
         if self.adopted_at_meeting_id:
             return f"Adopted at the meeting of {date_format(self.adopted_at_meeting.date, 'j F Y')}"
         if self.silence_procedure_ends_at:
@@ -181,8 +194,8 @@ class Meeting(models.Model):
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
-        PRESENT = "present", "Present"
-        APOLOGIES = "apologies", "Apologies"
+        PRESENT = "present", _("Present")
+        APOLOGIES = "apologies", _("Apologies")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="attendance")
@@ -236,10 +249,10 @@ class Attendee(models.Model):
 
     def clean(self):
         if self.attendance_id and self.attendance.status != Attendance.Status.PRESENT:
-            raise ValidationError("A delegation that sent apologies has no representatives present.")
+            raise ValidationError(_("A delegation that sent apologies has no representatives present."))
         if self.representative_id and self.attendance_id:
             if self.representative.delegation_id != self.attendance.delegation_id:
-                raise ValidationError({"representative": "This person belongs to another delegation."})
+                raise ValidationError({"representative": _("This person belongs to another delegation.")})
 
 
 class AgendaItem(models.Model):
@@ -278,13 +291,13 @@ class AgendaItem(models.Model):
     def clean(self):
         if self.parent_id:
             if self.parent.parent_id:
-                raise ValidationError({"parent": "Items nest two levels deep at most (5 and 5.1, not 5.1.1)."})
+                raise ValidationError({"parent": _("Items nest two levels deep at most (5 and 5.1, not 5.1.1).")})
             if self.meeting_id and self.parent.meeting_id != self.meeting_id:
-                raise ValidationError({"parent": "The parent item belongs to another meeting."})
+                raise ValidationError({"parent": _("The parent item belongs to another meeting.")})
             if self.pk and self.parent_id == self.pk:
-                raise ValidationError({"parent": "An item cannot be its own parent."})
+                raise ValidationError({"parent": _("An item cannot be its own parent.")})
             if self.pk and self.sub_items.exists():
-                raise ValidationError({"parent": "An item with sub-items cannot itself become a sub-item."})
+                raise ValidationError({"parent": _("An item with sub-items cannot itself become a sub-item.")})
 
     @property
     def leads_display(self):
@@ -332,9 +345,9 @@ class ItemLead(models.Model):
 
 class ActionPoint(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="action_points")
     text = models.TextField()
@@ -398,7 +411,9 @@ class ActionPointFollowUp(models.Model):
         if self.action_point_id and self.meeting_id:
             raised = self.action_point.agenda_item.meeting
             if self.meeting.date <= raised.date:
-                raise ValidationError({"meeting": "A follow-up is recorded at a meeting after the one that raised it."})
+                raise ValidationError(
+                    {"meeting": _("A follow-up is recorded at a meeting after the one that raised it.")}
+                )
 
 
 class Decision(models.Model):

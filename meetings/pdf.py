@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from meetings import record_json
-from meetings.models import Meeting, OfficialRecord
+from meetings.models import RECORD_LANGUAGE, Meeting, OfficialRecord
 
 try:
     import weasyprint
@@ -33,9 +33,8 @@ logger = logging.getLogger(__name__)
 # No hyphen: Django's manifest storage leaves `scheme:` URLs in CSS alone only if the scheme is [a-z]+.
 STATIC_SCHEME = "ccmstatic:"
 AUTHOR = "Implementation Support Unit"
-# The minutes are kept in English whatever language the person asking for the PDF reads: an
-# official record must not depend on who downloaded it first.
-RECORD_LANGUAGE = "en"
+# The minutes are kept in their own language (RECORD_LANGUAGE) whatever language the person asking
+# for the PDF reads: an official record must not depend on who downloaded it first.
 
 
 class PdfUnavailable(RuntimeError):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import api, feeds, views
+from meetings import api, feeds, registers, views
 
 app_name = "meetings"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/v1/meetings/", api.api_meeting_list, name="api_meeting_list"),
     path("api/v1/meetings/<str:meeting_date>/", api.api_meeting_detail, name="api_meeting_detail"),
     path("api/v1/openapi.json", api.api_openapi, name="api_openapi"),
+    path("action-points/", registers.action_point_index, name="action_point_index"),
 ]

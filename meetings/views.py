@@ -37,7 +37,7 @@ def get_meeting_or_404(request, meeting_date):
     try:
         day = date.fromisoformat(meeting_date)
     except ValueError:
-        raise Http404("No such meeting.") from None
+        raise Http404(_("No such meeting.")) from None
     meeting = (
         Meeting.objects.visible_to(request.user)
         .select_related("presidency__delegation", "adopted_at_meeting", "official_record")
@@ -45,7 +45,7 @@ def get_meeting_or_404(request, meeting_date):
         .first()
     )
     if meeting is None:
-        raise Http404("No such meeting.")
+        raise Http404(_("No such meeting."))
     return meeting
 
 

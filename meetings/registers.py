@@ -1,0 +1,207 @@
+"""Public registers drawn from the published record: delegations, presidencies and action points.
+
+They live in `meetings` because they read meetings, and `delegations` never imports `meetings`.
+Every query here starts from `Meeting.objects.published()` (or filters on it): whoever is
+logged in, these pages show the public record only.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from delegations.models import CoordinatorRole, Delegation, Presidency
+from meetings.forms import ActionPointFilterForm
+from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Meeting
+
+PUBLISHED = Meeting.Status.PUBLISHED
+ACTION_POINTS_PER_PAGE = 50
+
+
+# Attendance as the matrix and the delegation pages show it, in words, never by colour alone.
+class Presence:
+    PRESENT = "present"
+    REMOTE = "remote"
+    APOLOGIES = "apologies"
+    ABSENT = "absent"
+
+    LABELS = {
+        PRESENT: gettext_lazy("present"),
+        REMOTE: gettext_lazy("remote"),
+        APOLOGIES: gettext_lazy("apologies"),
+        ABSENT: gettext_lazy("absent"),
+    }
+
+
+def published_attendance():
+    """Attendance rows of published meetings, each knowing how many of its people were in the room."""
+    return Attendance.objects.filter(meeting__status=PUBLISHED).annotate(
+        people=Count("attendees"),
+        in_room=Count("attendees", filter=Q(attendees__remote=False)),
+    )
+
+
+def presence_of(row):
+    """present / remote / apologies for an annotated attendance row: a delegation whose every
+    representative took part by conference call attended remotely."""
+    if row is None:
+        return Presence.ABSENT
+    if row.status == Attendance.Status.APOLOGIES:
+        return Presence.APOLOGIES
+    if row.people and not row.in_room:
+        return Presence.REMOTE
+    return Presence.PRESENT
+
+
+def public_action_points():
+    """Action points raised in published minutes, each with `public_status`: the status recorded at
+    the latest published meeting that followed it up, else the status the raising minutes gave it.
+    A follow-up in minutes not yet published never shows."""
+    latest_published_status = (
+        ActionPointFollowUp.objects.filter(action_point=OuterRef("pk"), meeting__status=PUBLISHED)
+        .order_by("-meeting__date")
+        .values("status")[:1]
+    )
+    return (
+        ActionPoint.objects.filter(agenda_item__meeting__status=PUBLISHED)
+        .annotate(public_status=Coalesce(Subquery(latest_published_status), "status"))
+        .select_related("agenda_item__meeting", "agenda_item__parent")
+        .prefetch_related(
+            Prefetch("owners", queryset=Delegation.objects.order_by("name")),
+            Prefetch(
+                "follow_ups",
+                queryset=ActionPointFollowUp.objects.filter(meeting__status=PUBLISHED).select_related("meeting"),
+                to_attr="published_follow_ups",
+            ),
+        )
+        .order_by(
+            # Newest meeting first, then in agenda order: an item, then its sub-items.
+            "-agenda_item__meeting__date",
+            Coalesce("agenda_item__parent__position", "agenda_item__position"),
+            F("agenda_item__parent").asc(nulls_first=True),
+            "agenda_item__position",
+            "position",
+        )
+    )
+
+
+def thematic_area_filter(area):
+    """An action point belongs to the thematic area its agenda item is named after ("5.1 Universalization")."""
+    return Q(agenda_item__title__iexact=area.name)
+
+
+def action_point_index(request):
+    form = ActionPointFilterForm(request.GET or None)
+    points = public_action_points()
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["status"]:
+            points = points.filter(public_status=form.cleaned_data["status"])
+        if form.cleaned_data["owner"]:
+            points = points.filter(owners=form.cleaned_data["owner"])
+        if form.cleaned_data["area"]:
+            points = points.filter(thematic_area_filter(form.cleaned_data["area"]))
+    elif form.is_bound:
+        points = points.none()
+    page = Paginator(points, ACTION_POINTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/action_point_index.html",
+        {"form": form, "page": page, "points": page.object_list, "query": query.urlencode()},
+    )
+
+
+def delegation_index(request):
+    delegations = Delegation.objects.annotate(
+        meetings_attended=Count(
+            "attendance",
+            filter=Q(attendance__meeting__status=PUBLISHED, attendance__status=Attendance.Status.PRESENT),
+        )
+    )
+    return render(request, "delegations/delegation_index.html", {"delegations": delegations})
+
+
+def delegation_detail(request, slug):
+    delegation = get_object_or_404(Delegation, slug=slug)
+    history = list(
+        published_attendance()
+        .filter(delegation=delegation)
+        .select_related("meeting__presidency")
+        .order_by("-meeting__date")
+    )
+    for row in history:
+        row.presence = presence_of(row)
+        row.presence_label = Presence.LABELS[row.presence]
+    published_count = Meeting.objects.published().count()
+    context = {
+        "delegation": delegation,
+        "history": history,
+        "attended": sum(row.presence != Presence.APOLOGIES for row in history),
+        "apologies": sum(row.presence == Presence.APOLOGIES for row in history),
+        "published_count": published_count,
+        "presidencies": delegation.presidencies.all(),
+        "coordinator_roles": delegation.coordinator_roles.select_related("presidency", "thematic_area").order_by(
+            "-presidency__starts_on", "thematic_area__position"
+        ),
+        "action_points": list(public_action_points().filter(owners=delegation)),
+    }
+    return render(request, "delegations/delegation_detail.html", context)
+
+
+def presidency_index(request):
+    presidencies = Presidency.objects.select_related("delegation").annotate(
+        published_meetings=Count("meetings", filter=Q(meetings__status=PUBLISHED))
+    )
+    return render(request, "delegations/presidency_index.html", {"presidencies": presidencies})
+
+
+def attendance_matrix(meetings):
+    """Rows of (delegation, [cell per meeting]) for the delegations recorded at any of `meetings`,
+    in three queries whatever the size: cells say present / remote / apologies / absent."""
+    rows = published_attendance().filter(meeting__in=meetings).select_related("delegation")
+    by_delegation = {}
+    for row in rows:
+        by_delegation.setdefault(row.delegation, {})[row.meeting_id] = row
+    matrix = []
+    for delegation in sorted(by_delegation, key=lambda d: d.name.lower()):
+        cells = []
+        for meeting in meetings:
+            presence = presence_of(by_delegation[delegation].get(meeting.pk))
+            cells.append({"meeting": meeting, "presence": presence, "label": Presence.LABELS[presence]})
+        attended = sum(cell["presence"] in (Presence.PRESENT, Presence.REMOTE) for cell in cells)
+        matrix.append({"delegation": delegation, "cells": cells, "attended": attended})
+    return matrix
+
+
+def presidency_detail(request, name):
+    presidency = Presidency.objects.select_related("delegation").filter(name=name).first()
+    if presidency is None:
+        raise Http404(_("No such presidency."))
+    meetings = list(presidency.meetings.published().order_by("date"))
+    coordinators = CoordinatorRole.objects.filter(presidency=presidency).select_related("thematic_area", "delegation")
+    areas = {}
+    for role in coordinators:
+        areas.setdefault(role.thematic_area, []).append(role.delegation)
+    context = {
+        "presidency": presidency,
+        "meetings": meetings,
+        "coordinators": list(areas.items()),
+        "matrix": attendance_matrix(meetings),
+        "presence_labels": Presence.LABELS,
+    }
+    return render(request, "delegations/presidency_detail.html", context)
+
+
+# Included from ccm_portal/urls.py under the "delegations" namespace: the registers read like
+# delegations' own pages, while the dependency runs from meetings to delegations as it must.
+delegation_urlpatterns = [
+    path("delegations/", delegation_index, name="delegation_index"),
+    path("delegations/<slug:slug>/", delegation_detail, name="delegation_detail"),
+    path("presidencies/", presidency_index, name="presidency_index"),
+    path("presidencies/<str:name>/", presidency_detail, name="presidency_detail"),
+]
