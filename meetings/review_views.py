@@ -114,7 +114,7 @@ def meeting_versions(request, meeting_date):
     current_allowed = meeting.is_adopted or permissions.is_isu_staff(request.user)
     choices = [(str(v.number), _("Version %(n)s") % {"n": v.number}) for v in all_versions]
     if current_allowed:
-        choices.append(("current", _("Adopted text") if meeting.is_adopted else _("Current draft")))
+        choices.append(("current", _("Adopted text") if meeting.is_adopted else _("Current text")))
     context = {
         "meeting": meeting,
         "versions": all_versions,
@@ -122,14 +122,12 @@ def meeting_versions(request, meeting_date):
         "rows": None,
         "show_history": permissions.can_view_history(request.user, meeting),
     }
+    keys = {key for key, _label in choices}
+    if not {request.GET.get("from"), request.GET.get("to")} - {None} <= keys:
+        raise Http404("No such version.")
     if len(choices) >= 2:
-        default_new = choices[-1][0]
-        default_old = choices[-2][0]
-        old_key = request.GET.get("from", default_old)
-        new_key = request.GET.get("to", default_new)
-        keys = {key for key, _label in choices}
-        if old_key not in keys or new_key not in keys:
-            raise Http404("No such version.")
+        old_key = request.GET.get("from", choices[-2][0])
+        new_key = request.GET.get("to", choices[-1][0])
         snapshots = {str(v.number): v.snapshot for v in all_versions}
         if current_allowed:
             snapshots["current"] = versions.snapshot(meeting)
