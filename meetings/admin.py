@@ -10,9 +10,13 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     Attendee,
+    AuditEntry,
     Decision,
     ItemLead,
     Meeting,
+    MinutesVersion,
+    ReviewComment,
+    SilenceProcedure,
 )
 
 
@@ -186,3 +190,45 @@ class ActionPointFollowUpAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
     search_fields = ["action_point__text", "note"]
     autocomplete_fields = ["action_point", "meeting"]
     list_select_related = ["action_point", "meeting"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the workflow and review code: the admin shows them, never edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "meeting", "by_name", "action", "summary"]
+    list_filter = ["action"]
+    search_fields = ["summary", "by_name", "meeting__date"]
+    list_select_related = ["meeting"]
+
+
+@admin.register(MinutesVersion)
+class MinutesVersionAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "number", "circulated_at", "circulated_by", "comment_deadline"]
+    list_select_related = ["meeting", "circulated_by"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["version", "item_number", "author", "created_at", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["text", "proposed_text", "reply"]
+    list_select_related = ["version__meeting", "author"]
+
+
+@admin.register(SilenceProcedure)
+class SilenceProcedureAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "status", "started_at", "ends_at", "broken_by"]
+    list_filter = ["status"]
+    list_select_related = ["meeting", "broken_by"]

@@ -18,8 +18,10 @@ class DateTimeInput(forms.DateTimeInput):
 
     def format_value(self, value):
         if hasattr(value, "strftime"):
-            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if timezone.is_aware(value) else value.strftime(
-                "%Y-%m-%dT%H:%M"
+            return (
+                timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+                if timezone.is_aware(value)
+                else value.strftime("%Y-%m-%dT%H:%M")
             )
         return value
 
@@ -91,7 +93,7 @@ class CommentForm(forms.Form):
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
-        choices = [("present", _("1. Present"))] + [
+        choices = [("", _("Choose an item")), ("present", _("1. Present"))] + [
             (item["key"], f"{item['number']}. {item['title']}") for item in version.snapshot.get("items", [])
         ]
         self.fields["item_key"].choices = choices

@@ -35,9 +35,6 @@ class FrozenWithMeeting(models.Model):
     class Meta:
         abstract = True
 
-    def _meetings(self):
-        raise NotImplementedError
-
     def save(self, *args, **kwargs):
         _refuse_if_frozen(self._meetings())
         super().save(*args, **kwargs)
@@ -45,6 +42,9 @@ class FrozenWithMeeting(models.Model):
     def delete(self, *args, **kwargs):
         _refuse_if_frozen(self._meetings())
         return super().delete(*args, **kwargs)
+
+    def _meetings(self):
+        raise NotImplementedError
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -166,6 +166,12 @@ class Meeting(models.Model):
                 raise RecordFrozen("These minutes are adopted; the official record cannot be changed.")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.date.isoformat()])
+
+    def get_pdf_url(self):
+        return reverse("meetings:meeting_pdf", args=[self.date.isoformat()])
+
     def delete(self, *args, **kwargs):
         _refuse_if_frozen(Meeting.objects.filter(pk=self.pk))
         return super().delete(*args, **kwargs)
@@ -173,12 +179,6 @@ class Meeting(models.Model):
     def latest_version(self):
         """The latest circulated version (a MinutesVersion), or None if never circulated."""
         return self.versions.order_by("-number").first()
-
-    def get_absolute_url(self):
-        return reverse("meetings:meeting_detail", args=[self.date.isoformat()])
-
-    def get_pdf_url(self):
-        return reverse("meetings:meeting_pdf", args=[self.date.isoformat()])
 
     def clean(self):
         if self.presidency_id and self.date:
@@ -323,14 +323,14 @@ class AgendaItem(FrozenWithMeeting):
         number = getattr(self, "number", None)
         return f"{number}. {self.title}" if number else self.title
 
-    def _meetings(self):
-        return Meeting.objects.filter(pk=self.meeting_id)
-
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
+
+    def _meetings(self):
+        return Meeting.objects.filter(pk=self.meeting_id)
 
     def clean(self):
         if self.parent_id:
@@ -586,9 +586,7 @@ class ReviewComment(models.Model):
     class Meta:
         ordering = ["version", "created_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(text="") | ~Q(proposed_text=""), name="review_comment_says_something"
-            ),
+            models.CheckConstraint(condition=~Q(text="") | ~Q(proposed_text=""), name="review_comment_says_something"),
             models.CheckConstraint(
                 condition=Q(outcome__in=["pending", "incorporated", "not_incorporated"]),
                 name="review_comment_outcome_valid",

@@ -32,7 +32,8 @@ def meeting_review(request, meeting_date):
     _require(permissions.can_review(request.user, meeting))
     all_versions = list(meeting.versions.order_by("number"))
     if not all_versions:
-        context = {"meeting": meeting, "version": None, "show_history": permissions.can_view_history(request.user, meeting)}
+        show_history = permissions.can_view_history(request.user, meeting)
+        context = {"meeting": meeting, "version": None, "show_history": show_history}
         return render(request, "meetings/meeting_review.html", context)
     version = all_versions[-1]
     if request.GET.get("version"):
@@ -152,7 +153,9 @@ def meeting_history(request, meeting_date):
     for entry in entries:
         # Edits store {field: [old, new]}; transitions store plain details.
         entry.change_rows = [
-            (field, value[0], value[1], True) if isinstance(value, list) and len(value) == 2 else (field, None, value, False)
+            (field, value[0], value[1], True)
+            if isinstance(value, list) and len(value) == 2
+            else (field, None, value, False)
             for field, value in entry.changes.items()
         ]
     return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})

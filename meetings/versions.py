@@ -21,7 +21,8 @@ def snapshot(meeting):
                 "name": row.display_name,
                 "status": row.status,
                 "attendees": [
-                    f"{attendee}{' (via conference call)' if attendee.remote else ''}" for attendee in row.attendees.all()
+                    f"{attendee} (via conference call)" if attendee.remote else str(attendee)
+                    for attendee in row.attendees.all()
                 ],
             }
         )

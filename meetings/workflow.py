@@ -297,4 +297,3 @@ def publish(meeting, *, by=None, at=None):
     audit.record(locked, by, "published", "Published: the minutes are now public.")
     _after_commit(emails.notify_published, locked)
     return _refresh(meeting, locked)
-

@@ -136,10 +136,18 @@ def published_meeting(items=10, delegations=5, sub_items=1):
             point = ActionPointFactory(agenda_item=sub)
             if attendances:
                 point.owners.add(attendances[sub_position % len(attendances)].delegation)
-    later = MeetingFactory(presidency=meeting.presidency)
+    later = later_meeting(meeting)
     workflow.enter_archived_adoption(meeting, at_meeting=later)
     workflow.publish(meeting)
     return meeting
+
+
+def later_meeting(meeting):
+    """A meeting of the same presidency on the first free day after `meeting`."""
+    day = meeting.date + datetime.timedelta(days=1)
+    while Meeting.objects.filter(date=day).exists():
+        day += datetime.timedelta(days=1)
+    return MeetingFactory(presidency=meeting.presidency, date=day)
 
 
 def meeting_in(status, by=None, items=2):
@@ -156,8 +164,7 @@ def meeting_in(status, by=None, items=2):
     workflow.circulate(meeting, by=by, comment_deadline=datetime.date.today() + datetime.timedelta(days=14))
     if status == Meeting.Status.CIRCULATED:
         return meeting
-    later = MeetingFactory(presidency=meeting.presidency)
-    workflow.adopt(meeting, by=by, at_meeting=later)
+    workflow.adopt(meeting, by=by, at_meeting=later_meeting(meeting))
     if status == Meeting.Status.ADOPTED:
         return meeting
     workflow.publish(meeting, by=by)

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import AuditEntry, Meeting, ReviewComment
-from tests.factories import MeetingFactory, meeting_in
+from tests.factories import later_meeting, meeting_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def test_minutes_go_from_draft_to_the_public_in_a_browser(chromium, live_server,
     from playwright.sync_api import expect, sync_playwright
 
     meeting = meeting_in(Meeting.Status.DRAFT)
-    later = MeetingFactory(presidency=meeting.presidency)
+    later = later_meeting(meeting)
     first_item = meeting.agenda()[0]
     base = live_server.url
     meeting_url = base + meeting.get_absolute_url()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings import review, workflow
 from meetings.models import Meeting
-from tests.factories import MeetingFactory, meeting_in
+from tests.factories import later_meeting, meeting_in
 
 PERSONAS = ("anonymous", "coordinator", "isu_staff", "admin")
 SKIPPED_PREFIXES = ("admin/", "static/", "media/")
@@ -97,7 +97,7 @@ def world(db, isu_staff, coordinator):
     )
     workflow.start_silence_procedure(circulated, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=5))
     adopted = meeting_in(Meeting.Status.ADOPTED, by=isu_staff)
-    later = MeetingFactory(presidency=circulated.presidency)
+    later = later_meeting(circulated)
     return {
         "draft": draft,
         "circulated": circulated,

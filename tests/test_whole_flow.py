@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.models import AuditEntry, Meeting, ReviewComment
-from tests.factories import AgendaItemFactory, MeetingFactory, meeting_in
+from tests.factories import AgendaItemFactory, later_meeting, meeting_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     isu_staff.save()
     coordinator.save()
     meeting = meeting_in(Meeting.Status.DRAFT)
-    later = MeetingFactory(presidency=meeting.presidency)
+    later = later_meeting(meeting)
     adoption_item = AgendaItemFactory(meeting=later, title="Adoption of the Minutes")
     day = meeting.date.isoformat()
     staff, coord, public = Client(), Client(), Client()

@@ -7,99 +7,227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_workflow_base'),
+        ("meetings", "0003_workflow_base"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MinutesVersion',
+            name="MinutesVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('circulated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment_deadline', models.DateField(help_text='Coordinators comment until the end of this day.')),
-                ('snapshot', models.JSONField()),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('circulated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='meetings.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("circulated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("comment_deadline", models.DateField(help_text="Coordinators comment until the end of this day.")),
+                ("snapshot", models.JSONField()),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "circulated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="meetings.meeting"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'number'],
+                "ordering": ["meeting", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewComment',
+            name="ReviewComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.CharField(max_length=40)),
-                ('item_number', models.CharField(max_length=10)),
-                ('item_title', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('text', models.TextField(blank=True)),
-                ('proposed_text', models.TextField(blank=True, help_text="Replacement text proposed for the item's body.")),
-                ('reply', models.TextField(blank=True)),
-                ('outcome', models.CharField(choices=[('pending', 'Pending'), ('incorporated', 'Incorporated'), ('not_incorporated', 'Not incorporated')], default='pending', max_length=20)),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_comments', to=settings.AUTH_USER_MODEL)),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='meetings.minutesversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("item_key", models.CharField(max_length=40)),
+                ("item_number", models.CharField(max_length=10)),
+                ("item_title", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "proposed_text",
+                    models.TextField(blank=True, help_text="Replacement text proposed for the item's body."),
+                ),
+                ("reply", models.TextField(blank=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("incorporated", "Incorporated"),
+                            ("not_incorporated", "Not incorporated"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="comments",
+                        to="meetings.minutesversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'created_at', 'id'],
+                "ordering": ["version", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SilenceProcedure',
+            name="SilenceProcedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('broken', 'Silence broken'), ('adopted', 'Adopted'), ('cancelled', 'Cancelled')], default='running', max_length=16)),
-                ('ends_at', models.DateTimeField()),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('broken_at', models.DateTimeField(blank=True, null=True)),
-                ('broken_reason', models.TextField(blank=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('broken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='silence_procedures', to='meetings.meeting')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='silence_procedures', to='meetings.minutesversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("broken", "Silence broken"),
+                            ("adopted", "Adopted"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("ends_at", models.DateTimeField()),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("broken_at", models.DateTimeField(blank=True, null=True)),
+                ("broken_reason", models.TextField(blank=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "broken_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="silence_procedures",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="silence_procedures",
+                        to="meetings.minutesversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'started_at', 'id'],
+                "ordering": ["meeting", "started_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='minutesversion',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='minutes_version_number_unique'),
+            model_name="minutesversion",
+            constraint=models.UniqueConstraint(fields=("meeting", "number"), name="minutes_version_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='minutesversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='minutes_version_number_positive'),
+            model_name="minutesversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="minutes_version_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewcomment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('text', ''), _negated=True), models.Q(('proposed_text', ''), _negated=True), _connector='OR'), name='review_comment_says_something'),
+            model_name="reviewcomment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("text", ""), _negated=True),
+                    models.Q(("proposed_text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="review_comment_says_something",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewcomment',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['pending', 'incorporated', 'not_incorporated'])), name='review_comment_outcome_valid'),
+            model_name="reviewcomment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome__in", ["pending", "incorporated", "not_incorporated"])),
+                name="review_comment_outcome_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewcomment',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', 'pending'), ('replied_at__isnull', False), _connector='OR'), name='review_comment_outcome_replied'),
+            model_name="reviewcomment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome", "pending"), ("replied_at__isnull", False), _connector="OR"),
+                name="review_comment_outcome_replied",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='silenceprocedure',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['running', 'broken', 'adopted', 'cancelled'])), name='silence_procedure_status_valid'),
+            model_name="silenceprocedure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["running", "broken", "adopted", "cancelled"])),
+                name="silence_procedure_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='silenceprocedure',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'running')), fields=('meeting',), name='silence_procedure_one_running_per_meeting', violation_error_message='A silence procedure is already running for these minutes.'),
+            model_name="silenceprocedure",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "running")),
+                fields=("meeting",),
+                name="silence_procedure_one_running_per_meeting",
+                violation_error_message="A silence procedure is already running for these minutes.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='silenceprocedure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'broken'), ('broken_at__isnull', False), models.Q(('broken_reason', ''), _negated=True)), models.Q(models.Q(('status', 'broken'), _negated=True), ('broken_at__isnull', True)), _connector='OR'), name='silence_procedure_broken_with_reason'),
+            model_name="silenceprocedure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status", "broken"),
+                        ("broken_at__isnull", False),
+                        models.Q(("broken_reason", ""), _negated=True),
+                    ),
+                    models.Q(models.Q(("status", "broken"), _negated=True), ("broken_at__isnull", True)),
+                    _connector="OR",
+                ),
+                name="silence_procedure_broken_with_reason",
+            ),
         ),
     ]

@@ -13,7 +13,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def workflow_actions(context, meeting):
     user = context["request"].user
-    running = SilenceProcedure.objects.running().filter(meeting=meeting).first() if meeting.status == "circulated" else None
+    running = None
+    if meeting.status == "circulated":
+        running = SilenceProcedure.objects.running().filter(meeting=meeting).first()
     actions = {
         "running_silence": running,
         "can_review": permissions.can_review(user, meeting),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings import workflow
 from meetings.models import Meeting
-from tests.factories import MeetingFactory, meeting_in
+from tests.factories import later_meeting, meeting_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +53,7 @@ def test_no_email_when_the_transition_is_refused(people, django_capture_on_commi
 def test_breaking_silence_emails_the_staff_with_the_reason(people, django_capture_on_commit_callbacks):
     staff, coordinator = people
     meeting = meeting_in(Meeting.Status.CIRCULATED, by=staff)
-    procedure = workflow.start_silence_procedure(
-        meeting, by=staff, ends_at=timezone.now() + datetime.timedelta(days=2)
-    )
+    procedure = workflow.start_silence_procedure(meeting, by=staff, ends_at=timezone.now() + datetime.timedelta(days=2))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.break_silence(procedure, by=coordinator, reason="Our statement is missing.")
@@ -67,7 +65,7 @@ def test_adoption_and_publication_email_staff_and_coordinators(people, django_ca
     staff, _coordinator = people
     meeting = meeting_in(Meeting.Status.CIRCULATED, by=staff)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.adopt(meeting, by=staff, at_meeting=MeetingFactory(presidency=meeting.presidency))
+        workflow.adopt(meeting, by=staff, at_meeting=later_meeting(meeting))
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
     assert all("adopted" in m.subject for m in mail.outbox)
     mail.outbox.clear()
@@ -77,9 +75,7 @@ def test_adoption_and_publication_email_staff_and_coordinators(people, django_ca
     assert all("published" in m.subject for m in mail.outbox)
 
 
-def test_the_reminder_command_tells_coordinators_once_about_a_near_deadline(
-    people, django_capture_on_commit_callbacks
-):
+def test_the_reminder_command_tells_coordinators_once_about_a_near_deadline(people, django_capture_on_commit_callbacks):
     staff, _coordinator = people
     near = meeting_in(Meeting.Status.DRAFT)
     workflow.circulate(near, by=staff, comment_deadline=datetime.date.today() + datetime.timedelta(days=1))

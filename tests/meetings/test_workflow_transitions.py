@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from meetings import workflow
 from meetings.models import AuditEntry, Meeting, MinutesVersion
-from tests.factories import AgendaItemFactory, MeetingFactory, meeting_in
+from tests.factories import AgendaItemFactory, MeetingFactory, later_meeting, meeting_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +22,13 @@ def run(verb, meeting, staff):
     if verb == "withdraw":
         return workflow.withdraw(meeting, by=staff)
     if verb == "adopt":
-        later = MeetingFactory(presidency=meeting.presidency)
+        later = later_meeting(meeting)
         return workflow.adopt(meeting, by=staff, at_meeting=later)
     if verb == "enter_archived_adoption":
-        later = MeetingFactory(presidency=meeting.presidency)
+        later = later_meeting(meeting)
         return workflow.enter_archived_adoption(meeting, at_meeting=later, by=staff)
     if verb == "start_silence_procedure":
-        return workflow.start_silence_procedure(
-            meeting, by=staff, ends_at=timezone.now() + datetime.timedelta(days=7)
-        )
+        return workflow.start_silence_procedure(meeting, by=staff, ends_at=timezone.now() + datetime.timedelta(days=7))
     if verb == "publish":
         return workflow.publish(meeting, by=staff)
     raise AssertionError(verb)
@@ -102,7 +100,7 @@ def test_circulating_with_a_deadline_in_the_past_is_refused(isu_staff):
 
 def test_adopting_at_a_later_meeting_links_its_adoption_of_the_minutes_item(isu_staff):
     meeting = meeting_in(S.CIRCULATED)
-    later = MeetingFactory(presidency=meeting.presidency)
+    later = later_meeting(meeting)
     AgendaItemFactory(meeting=later, title="Welcome Remarks", position=1)
     adoption_item = AgendaItemFactory(meeting=later, title="Adoption of the Minutes", position=2)
     workflow.adopt(
@@ -121,7 +119,7 @@ def test_adopting_at_a_later_meeting_links_its_adoption_of_the_minutes_item(isu_
 
 def test_adopting_with_corrections_but_none_written_is_refused(isu_staff):
     meeting = meeting_in(S.CIRCULATED)
-    later = MeetingFactory(presidency=meeting.presidency)
+    later = later_meeting(meeting)
     with pytest.raises(workflow.TransitionError, match="corrections"):
         workflow.adopt(meeting, by=isu_staff, at_meeting=later, outcome=Meeting.AdoptionOutcome.WITH_CORRECTIONS)
 
@@ -137,9 +135,9 @@ def test_every_adoption_route_calls_the_after_adoption_hook(isu_staff, monkeypat
     seen = []
     monkeypatch.setattr(workflow, "_after_adoption", lambda meeting: seen.append(meeting.pk))
     circulated = meeting_in(S.CIRCULATED)
-    workflow.adopt(circulated, by=isu_staff, at_meeting=MeetingFactory(presidency=circulated.presidency))
+    workflow.adopt(circulated, by=isu_staff, at_meeting=later_meeting(circulated))
     archived = meeting_in(S.DRAFT)
-    workflow.enter_archived_adoption(archived, at_meeting=MeetingFactory(presidency=archived.presidency))
+    workflow.enter_archived_adoption(archived, at_meeting=later_meeting(archived))
     silent = meeting_in(S.CIRCULATED)
     procedure = workflow.start_silence_procedure(
         silent, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(hours=1)
