@@ -13,11 +13,14 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def workflow_actions(context, meeting):
     user = context["request"].user
-    running = None
+    running = broken = None
     if meeting.status == "circulated":
-        running = SilenceProcedure.objects.running().filter(meeting=meeting).first()
+        latest = SilenceProcedure.objects.filter(meeting=meeting).select_related("broken_by").order_by("-id").first()
+        running = latest if latest and latest.status == SilenceProcedure.Status.RUNNING else None
+        broken = latest if latest and latest.status == SilenceProcedure.Status.BROKEN else None
     actions = {
         "running_silence": running,
+        "broken_silence": broken,
         "can_review": permissions.can_review(user, meeting),
         "can_view_versions": permissions.can_view_versions(user, meeting),
         "can_view_history": permissions.can_view_history(user, meeting),

@@ -188,3 +188,18 @@ def test_latest_version_is_none_before_circulation_and_numbered_after(isu_staff)
     workflow.circulate(meeting, by=isu_staff, comment_deadline=IN_TWO_WEEKS)
     assert meeting.latest_version().number == 1
     assert meeting.latest_version().circulated_at
+
+
+def test_staff_see_who_broke_silence_and_why_on_the_meeting_page(client, isu_staff, coordinator, circulated):
+    from django.utils import timezone
+
+    procedure = workflow.start_silence_procedure(
+        circulated, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    client.force_login(coordinator)
+    client.post(url("silence_break", circulated), {"reason": "Item 2 misquotes us."})
+    procedure.refresh_from_db()
+    assert procedure.broken_by == coordinator
+    client.force_login(isu_staff)
+    page = client.get(circulated.get_absolute_url()).content.decode()
+    assert "Silence was broken by bob" in page and "Item 2 misquotes us." in page
