@@ -130,7 +130,7 @@ def meeting_versions(request, meeting_date):
         old_key = request.GET.get("from", choices[-2][0])
         new_key = request.GET.get("to", choices[-1][0])
         snapshots = {str(v.number): v.snapshot for v in all_versions}
-        if current_allowed:
+        if "current" in (old_key, new_key):
             snapshots["current"] = versions.snapshot(meeting)
         rows = versions.compare(snapshots[old_key], snapshots[new_key])
         context.update(

@@ -36,6 +36,8 @@ def snapshot(meeting):
                     "title": item.title,
                     "leads": item.leads_display,
                     "body": item.body,
+                    # Sanitised when the item was saved (meetings/markup.py); kept so pages needn't re-render.
+                    "body_html": item.body_html,
                     "decisions": [decision.text for decision in item.decisions.all()],
                     "action_points": [point.text for point in item.action_points.all()],
                 }
@@ -119,5 +121,5 @@ def _row(number, title, old_text, new_text, old_title, new_title, old_leads, new
         "state": "changed" if changed else "unchanged",
         "title_diff": diff_html(old_title, new_title) if old_title != new_title else None,
         "leads_diff": diff_html(old_leads, new_leads) if old_leads != new_leads else None,
-        "text_diff": diff_html(old_text, new_text),
+        "text_diff": diff_html(old_text, new_text) if old_text != new_text else escape(new_text),
     }
