@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetings import audit
 from meetings.models import Meeting, ReviewComment
@@ -15,9 +16,9 @@ class ReviewClosed(Exception):
 def add_comment(version, *, author, item, text, proposed_text):
     meeting = Meeting.objects.select_for_update().get(pk=version.meeting_id)
     if meeting.status != Meeting.Status.CIRCULATED or meeting.latest_version().pk != version.pk:
-        raise ReviewClosed("Comments are taken on the version under review only.")
+        raise ReviewClosed(_("Comments are taken on the version under review only."))
     if not version.open_for_comments:
-        raise ReviewClosed("The deadline for comments on this version has passed.")
+        raise ReviewClosed(_("The deadline for comments on this version has passed."))
     comment = ReviewComment.objects.create(
         version=version,
         item_key=item["key"],

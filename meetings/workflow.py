@@ -119,7 +119,7 @@ def enter_archived_adoption(
 
 
 @transaction.atomic
-def circulate(meeting, *, by, comment_deadline):
+def circulate(meeting, by, comment_deadline):
     """Send the draft out for comments: freeze it as the next version. Returns that version."""
     locked = _locked(meeting)
     _check(locked, Status.CIRCULATED, "circulate")
@@ -148,7 +148,7 @@ def circulate(meeting, *, by, comment_deadline):
 
 
 @transaction.atomic
-def withdraw(meeting, *, by):
+def withdraw(meeting, by):
     """Take circulated minutes back to draft for revision; a running silence procedure stops."""
     locked = _locked(meeting)
     _check(locked, Status.DRAFT, "withdraw")
@@ -177,7 +177,7 @@ def _link_adoption_item(meeting, at_meeting):
 
 
 @transaction.atomic
-def adopt(meeting, *, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECORD, corrections=""):
+def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECORD, corrections=""):
     """Adopt circulated minutes at a later meeting, through its "Adoption of the Minutes" item."""
     locked = _locked(meeting)
     _check(locked, Status.ADOPTED, "adopt")
@@ -202,7 +202,7 @@ def adopt(meeting, *, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RE
 
 
 @transaction.atomic
-def start_silence_procedure(meeting, *, by, ends_at):
+def start_silence_procedure(meeting, by, ends_at):
     """Circulated minutes will be adopted at `ends_at` unless a coordinator breaks silence."""
     locked = _locked(meeting)
     if locked.status != Status.CIRCULATED:
@@ -227,7 +227,7 @@ def start_silence_procedure(meeting, *, by, ends_at):
 
 
 @transaction.atomic
-def break_silence(procedure, *, by, reason):
+def break_silence(procedure, by, reason):
     """A coordinator objects: the silence procedure stops and the minutes stay circulated."""
     locked_meeting = _locked(procedure.meeting)
     locked = SilenceProcedure.objects.select_for_update().get(pk=procedure.pk)
