@@ -10,10 +10,14 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     Attendee,
+    AuditEntry,
     Decision,
     ItemLead,
     Meeting,
+    MinutesVersion,
     OfficialRecord,
+    ReviewComment,
+    SilenceProcedure,
 )
 
 
@@ -189,15 +193,10 @@ class ActionPointFollowUpAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
     list_select_related = ["action_point", "meeting"]
 
 
-@admin.register(OfficialRecord)
-class OfficialRecordAdmin(admin.ModelAdmin):
-    """Official records are written once, by meetings/pdf.py, and never changed or removed here."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the workflow and review code: the admin shows them, never edits them."""
 
-    list_display = ["meeting", "sha256", "size", "rendered_at", "weasyprint_version"]
-    search_fields = ["sha256", "meeting__date"]
-    readonly_fields = ["meeting", "file", "sha256", "size", "rendered_at", "weasyprint_version"]
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -205,3 +204,41 @@ class OfficialRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "meeting", "by_name", "action", "summary"]
+    list_filter = ["action"]
+    search_fields = ["summary", "by_name", "meeting__date"]
+    list_select_related = ["meeting"]
+
+
+@admin.register(MinutesVersion)
+class MinutesVersionAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "number", "circulated_at", "circulated_by", "comment_deadline"]
+    list_select_related = ["meeting", "circulated_by"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["version", "item_number", "author", "created_at", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["text", "proposed_text", "reply"]
+    list_select_related = ["version__meeting", "author"]
+
+
+@admin.register(SilenceProcedure)
+class SilenceProcedureAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "status", "started_at", "ends_at", "broken_by"]
+    list_filter = ["status"]
+    list_select_related = ["meeting", "broken_by"]
+
+
+@admin.register(OfficialRecord)
+class OfficialRecordAdmin(ReadOnlyAdmin):
+    """Official records are written once, by meetings/pdf.py, and never changed or removed here."""
+
+    list_display = ["meeting", "sha256", "size", "rendered_at", "weasyprint_version"]
+    search_fields = ["sha256", "meeting__date"]
+    list_select_related = ["meeting"]

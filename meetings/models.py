@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -18,9 +18,44 @@ FIRST_ITEM_NUMBER = 2
 MAX_ITEM_DEPTH = 2
 # The record is shown in the language it was written in, whatever the interface's language.
 RECORD_LANGUAGE = "en"
+ADOPTED_STATES = ("adopted", "published")
+
+
+class RecordFrozen(PermissionDenied):
+    """Adopted minutes are the official record: nothing may change them. A PermissionDenied, so
+    a view that runs into it answers 403 rather than 500."""
+
+
+def _refuse_if_frozen(meetings):
+    """Raise RecordFrozen if any meeting in `meetings` (a queryset of Meeting) is adopted."""
+    if meetings.filter(status__in=ADOPTED_STATES).exists():
+        raise RecordFrozen("These minutes are adopted; the official record cannot be changed.")
+
+
+class FrozenWithMeeting(models.Model):
+    """A part of a meeting's record: refuses to be saved or deleted once its meeting is adopted.
+    `_meetings()` returns the meeting it belongs to, as a queryset (one query to check)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        _refuse_if_frozen(self._meetings())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_frozen(self._meetings())
+        return super().delete(*args, **kwargs)
+
+    def _meetings(self):
+        raise NotImplementedError
 
 
 class MeetingQuerySet(models.QuerySet):
+    def delete(self):
+        _refuse_if_frozen(self)
+        return super().delete()
+
     def published(self):
         return self.filter(status=Meeting.Status.PUBLISHED)
 
@@ -129,11 +164,29 @@ class Meeting(models.Model):
     def __str__(self):
         return f"Meeting of {date_format(self.date, 'j F Y')}"
 
+    # The fields that make up the record itself (the workflow's fields change after adoption).
+    RECORD_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency_id")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk:
+            stored = Meeting.objects.filter(pk=self.pk, status__in=ADOPTED_STATES).values(*self.RECORD_FIELDS).first()
+            if stored and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS):
+                raise RecordFrozen("These minutes are adopted; the official record cannot be changed.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.date.isoformat()])
 
     def get_pdf_url(self):
         return reverse("meetings:meeting_pdf", args=[self.date.isoformat()])
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_frozen(Meeting.objects.filter(pk=self.pk))
+        return super().delete(*args, **kwargs)
+
+    def latest_version(self):
+        """The latest circulated version (a MinutesVersion), or None if never circulated."""
+        return self.versions.order_by("-number").first()
 
     def clean(self):
         if self.presidency_id and self.date:
@@ -192,7 +245,7 @@ class Meeting(models.Model):
         return AgendaItem.number_tree(items)
 
 
-class Attendance(models.Model):
+class Attendance(FrozenWithMeeting):
     class Status(models.TextChoices):
         PRESENT = "present", _("Present")
         APOLOGIES = "apologies", _("Apologies")
@@ -220,12 +273,15 @@ class Attendance(models.Model):
     def __str__(self):
         return self.display_name
 
+    def _meetings(self):
+        return Meeting.objects.filter(pk=self.meeting_id)
+
     @property
     def display_name(self):
         return self.label or self.delegation.name
 
 
-class Attendee(models.Model):
+class Attendee(FrozenWithMeeting):
     """A representative present at a meeting, with the honorific as this record writes it."""
 
     attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="attendees")
@@ -247,6 +303,9 @@ class Attendee(models.Model):
     def __str__(self):
         return f"{self.honorific} {self.representative.name}".strip()
 
+    def _meetings(self):
+        return Meeting.objects.filter(attendance__pk=self.attendance_id)
+
     def clean(self):
         if self.attendance_id and self.attendance.status != Attendance.Status.PRESENT:
             raise ValidationError(_("A delegation that sent apologies has no representatives present."))
@@ -255,7 +314,7 @@ class Attendee(models.Model):
                 raise ValidationError({"representative": _("This person belongs to another delegation.")})
 
 
-class AgendaItem(models.Model):
+class AgendaItem(FrozenWithMeeting):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="sub_items")
     position = models.PositiveIntegerField(default=0, help_text="Order among its siblings; numbers follow.")
@@ -287,6 +346,9 @@ class AgendaItem(models.Model):
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
+
+    def _meetings(self):
+        return Meeting.objects.filter(pk=self.meeting_id)
 
     def clean(self):
         if self.parent_id:
@@ -322,7 +384,7 @@ class AgendaItem(models.Model):
         return top
 
 
-class ItemLead(models.Model):
+class ItemLead(FrozenWithMeeting):
     """A delegation leading an agenda item, in the order the record names them."""
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="lead_links")
@@ -342,8 +404,11 @@ class ItemLead(models.Model):
     def __str__(self):
         return self.delegation.name
 
+    def _meetings(self):
+        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
 
-class ActionPoint(models.Model):
+
+class ActionPoint(FrozenWithMeeting):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
@@ -373,6 +438,9 @@ class ActionPoint(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def _meetings(self):
+        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
 
     @property
     def due_display(self):
@@ -416,7 +484,7 @@ class ActionPointFollowUp(models.Model):
                 )
 
 
-class Decision(models.Model):
+class Decision(FrozenWithMeeting):
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)
@@ -429,6 +497,9 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def _meetings(self):
+        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -524,3 +595,133 @@ class SearchDocument(models.Model):
     def get_absolute_url(self):
         """The meeting's page, from the denormalised date: no query for the meeting."""
         return reverse("meetings:meeting_detail", args=[self.date.isoformat()])
+
+
+class MinutesVersion(models.Model):
+    """A circulated version of a set of minutes: a frozen copy of the record as it was sent out
+    (see meetings/versions.py for the snapshot's shape). Written only by workflow.circulate."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    circulated_at = models.DateTimeField(default=timezone.now)
+    circulated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment_deadline = models.DateField(help_text="Coordinators comment until the end of this day.")
+    snapshot = models.JSONField()
+    # When the "comment deadline approaching" reminder went out, so that it goes out once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="minutes_version_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"Version {self.number} of the minutes of {date_format(self.meeting.date, 'j F Y')}"
+
+    @property
+    def open_for_comments(self):
+        return timezone.localdate() <= self.comment_deadline
+
+    def item(self, key):
+        """The snapshot's item with this key, or None."""
+        return next((item for item in self.snapshot.get("items", []) if item["key"] == key), None)
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one item of a circulated version, and what became of it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        INCORPORATED = "incorporated", "Incorporated"
+        NOT_INCORPORATED = "not_incorporated", "Not incorporated"
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="comments")
+    # The item as the snapshot names it: its key there, and its number and title for display.
+    item_key = models.CharField(max_length=40)
+    item_number = models.CharField(max_length=10)
+    item_title = models.CharField(max_length=500)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(blank=True)
+    proposed_text = models.TextField(blank=True, help_text="Replacement text proposed for the item's body.")
+    reply = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text="") | ~Q(proposed_text=""), name="review_comment_says_something"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["pending", "incorporated", "not_incorporated"]),
+                name="review_comment_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | Q(replied_at__isnull=False), name="review_comment_outcome_replied"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Comment on item {self.item_number} of {self.version}"
+
+
+class SilenceProcedureQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(status=SilenceProcedure.Status.RUNNING)
+
+
+class SilenceProcedure(models.Model):
+    """Adoption by silence: the minutes are adopted at `ends_at` unless a coordinator breaks silence."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        BROKEN = "broken", "Silence broken"
+        ADOPTED = "adopted", "Adopted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="silence_procedures")
+    version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="silence_procedures")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    ends_at = models.DateTimeField()
+    started_at = models.DateTimeField(default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    broken_at = models.DateTimeField(null=True, blank=True)
+    broken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    broken_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SilenceProcedureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "started_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["running", "broken", "adopted", "cancelled"]),
+                name="silence_procedure_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(status="running"),
+                name="silence_procedure_one_running_per_meeting",
+                violation_error_message="A silence procedure is already running for these minutes.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="broken") & Q(broken_at__isnull=False) & ~Q(broken_reason=""))
+                | (~Q(status="broken") & Q(broken_at__isnull=True)),
+                name="silence_procedure_broken_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Silence procedure on {self.meeting}, ending {self.ends_at:%Y-%m-%d %H:%M}"

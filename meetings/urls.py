@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import api, feeds, registers, views
+from meetings import api, feeds, registers, review_views, views
 
 app_name = "meetings"
 
@@ -19,4 +19,20 @@ urlpatterns = [
     path("api/v1/meetings/<str:meeting_date>/", api.api_meeting_detail, name="api_meeting_detail"),
     path("api/v1/openapi.json", api.api_openapi, name="api_openapi"),
     path("action-points/", registers.action_point_index, name="action_point_index"),
+    # Review and workflow (meetings/review_views.py).
+    path("meetings/<str:meeting_date>/review/", review_views.meeting_review, name="meeting_review"),
+    path("meetings/<str:meeting_date>/review/comments/", review_views.comment_create, name="comment_create"),
+    path(
+        "meetings/<str:meeting_date>/review/comments/<int:comment_id>/reply/",
+        review_views.comment_reply,
+        name="comment_reply",
+    ),
+    path("meetings/<str:meeting_date>/versions/", review_views.meeting_versions, name="meeting_versions"),
+    path("meetings/<str:meeting_date>/history/", review_views.meeting_history, name="meeting_history"),
+    path("meetings/<str:meeting_date>/circulate/", review_views.meeting_circulate, name="meeting_circulate"),
+    path("meetings/<str:meeting_date>/withdraw/", review_views.meeting_withdraw, name="meeting_withdraw"),
+    path("meetings/<str:meeting_date>/adopt/", review_views.meeting_adopt, name="meeting_adopt"),
+    path("meetings/<str:meeting_date>/silence/start/", review_views.silence_start, name="silence_start"),
+    path("meetings/<str:meeting_date>/silence/break/", review_views.silence_break, name="silence_break"),
+    path("meetings/<str:meeting_date>/publish/", review_views.meeting_publish, name="meeting_publish"),
 ]

@@ -222,6 +222,8 @@ def meeting_import_confirm(request):
     for warning in parsed.warnings:
         messages.warning(request, warning)
     return redirect(meeting)
+
+
 @published_page
 def search(request):
     """Published minutes matching words and filters, best first, with highlighted snippets."""

@@ -131,8 +131,6 @@ def bench_import(client):
     emit("import_write_seed_ms", median_ms(write, 5), "ms")
 
 
-
-
 SEARCH_VOCABULARY = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in "aeiou" for c in ("ra", "lon", "mit", "sen")]
 SEARCH_NEEDLE = "Tuvalu"  # a word that a fixed handful of meetings mention, however many there are
 
@@ -290,7 +288,43 @@ def bench_wrk_meeting_page(client):
         server.wait(10)
 
 
-BENCHES = [bench_meeting_page, bench_pdf, bench_import, bench_search, bench_wrk_meeting_page]
+def bench_review(client):
+    """Circulating a long agenda (the snapshot) and the review and versions pages on it."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from meetings import workflow
+    from tests.factories import AgendaItemFactory, AttendanceFactory, MeetingFactory
+
+    staff = get_user_model().objects.create_superuser("bench-staff", "bench@example.org", "x")
+    client.force_login(staff)
+    meeting = MeetingFactory()
+    for position in range(30):
+        AttendanceFactory(meeting=meeting, position=position)
+    body = "The Committee discussed the matter at length and agreed to return to it. " * 8
+    items = [AgendaItemFactory(meeting=meeting, position=p, body=body) for p in range(200)]
+    deadline = datetime.date.today() + datetime.timedelta(days=14)
+    started = time.perf_counter()
+    workflow.circulate(meeting, by=staff, comment_deadline=deadline)
+    emit("circulate_ms_200_items", (time.perf_counter() - started) * 1000, "ms")
+    workflow.withdraw(meeting, by=staff)
+    for item in items[::10]:
+        item.body = item.body.replace("agreed", "decided")
+        item.save()
+    workflow.circulate(meeting, by=staff, comment_deadline=deadline)
+    day = meeting.date.isoformat()
+    review_url = reverse("meetings:meeting_review", args=[day])
+    versions_url = reverse("meetings:meeting_versions", args=[day]) + "?from=1&to=2"
+    client.get(review_url)
+    emit("review_page_queries_200_items", count_queries(lambda: client.get(review_url)), "queries")
+    emit("review_page_ms_200_items", median_ms(lambda: client.get(review_url), 5), "ms")
+    emit("versions_diff_ms_200_items", median_ms(lambda: client.get(versions_url), 5), "ms")
+    client.logout()
+
+
+BENCHES = [bench_meeting_page, bench_pdf, bench_import, bench_review, bench_search, bench_wrk_meeting_page]
 RENDERING_BENCHES = {bench_meeting_page, bench_pdf}
 
 

@@ -61,6 +61,12 @@ def chromium():
     return CHROMIUM
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas log in with passwords; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(django_user_model, username, group=None, **extra):
     user = django_user_model.objects.create_user(username=username, password="correct horse battery", **extra)
     if group:

@@ -136,7 +136,36 @@ def published_meeting(items=10, delegations=5, sub_items=1):
             point = ActionPointFactory(agenda_item=sub)
             if attendances:
                 point.owners.add(attendances[sub_position % len(attendances)].delegation)
-    later = MeetingFactory(presidency=meeting.presidency)
+    later = later_meeting(meeting)
     workflow.enter_archived_adoption(meeting, at_meeting=later)
     workflow.publish(meeting)
+    return meeting
+
+
+def later_meeting(meeting):
+    """A meeting of the same presidency on the first free day after `meeting`."""
+    day = meeting.date + datetime.timedelta(days=1)
+    while Meeting.objects.filter(date=day).exists():
+        day += datetime.timedelta(days=1)
+    return MeetingFactory(presidency=meeting.presidency, date=day)
+
+
+def meeting_in(status, by=None, items=2):
+    """A meeting with a couple of items, brought to `status` through the workflow (circulated
+    once, adopted at a later meeting), as real records are."""
+    from meetings import workflow
+
+    meeting = MeetingFactory()
+    AttendanceFactory(meeting=meeting)
+    for position in range(items):
+        AgendaItemFactory(meeting=meeting, position=position)
+    if status == Meeting.Status.DRAFT:
+        return meeting
+    workflow.circulate(meeting, by=by, comment_deadline=datetime.date.today() + datetime.timedelta(days=14))
+    if status == Meeting.Status.CIRCULATED:
+        return meeting
+    workflow.adopt(meeting, by=by, at_meeting=later_meeting(meeting))
+    if status == Meeting.Status.ADOPTED:
+        return meeting
+    workflow.publish(meeting, by=by)
     return meeting

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_official_record'),
-        ('meetings', '0003_workflow_base'),
+        ("meetings", "0003_official_record"),
+        ("meetings", "0003_workflow_base"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -26,6 +26,10 @@ class Command(BaseCommand):
         User = get_user_model()
         for role, username, group_name, delegation, person in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=username)
+            first, _space, last = person.partition(" ")
+            user.first_name, user.last_name = first, last
+            # example.org is reserved for examples: the console backend shows these emails under `make run`.
+            user.email = f"{username}@example.org"
             user.is_staff = role == "isu"  # ISU staff may also use the admin, as a support tool.
             password = secrets.token_urlsafe(12)
             user.set_password(password)

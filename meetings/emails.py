@@ -1,0 +1,94 @@
+"""The portal's email: who is told what when minutes move, in text and HTML. Called by
+meetings/workflow.py after its transaction commits, and by the reminder command."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from meetings.permissions import COORDINATORS_GROUP, ISU_STAFF_GROUP
+
+
+def _recipients(group):
+    users = get_user_model().objects.filter(groups__name=group, is_active=True).exclude(email="")
+    return sorted({user.email for user in users})
+
+
+def coordinators():
+    return _recipients(COORDINATORS_GROUP)
+
+
+def isu_staff():
+    return _recipients(ISU_STAFF_GROUP)
+
+
+def _url(name, meeting):
+    return settings.SITE_URL + reverse(name, args=[meeting.date.isoformat()])
+
+
+def send(template, subject, recipients, context):
+    """One message per recipient (addresses are not shared), text with an HTML alternative."""
+    if not recipients:
+        return 0
+    context = {"site_url": settings.SITE_URL, **context}
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    messages = []
+    for address in recipients:
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    return get_connection().send_messages(messages)
+
+
+def _meeting_name(meeting):
+    return date_format(meeting.date, "j F Y")
+
+
+def notify_circulated(version):
+    meeting = version.meeting
+    subject = _("Minutes of %(date)s circulated for comments (version %(number)s)") % {
+        "date": _meeting_name(meeting),
+        "number": version.number,
+    }
+    context = {"meeting": meeting, "version": version, "review_url": _url("meetings:meeting_review", meeting)}
+    return send("minutes_circulated", subject, coordinators(), context)
+
+
+def notify_deadline_approaching(version):
+    meeting = version.meeting
+    subject = _("Comments on the minutes of %(date)s are due by %(deadline)s") % {
+        "date": _meeting_name(meeting),
+        "deadline": date_format(version.comment_deadline, "j F Y"),
+    }
+    context = {"meeting": meeting, "version": version, "review_url": _url("meetings:meeting_review", meeting)}
+    return send("comment_deadline", subject, coordinators(), context)
+
+
+def notify_silence_started(procedure):
+    meeting = procedure.meeting
+    subject = _("Silence procedure on the minutes of %(date)s") % {"date": _meeting_name(meeting)}
+    context = {"meeting": meeting, "procedure": procedure, "review_url": _url("meetings:meeting_review", meeting)}
+    return send("silence_started", subject, coordinators(), context)
+
+
+def notify_silence_broken(procedure):
+    meeting = procedure.meeting
+    subject = _("Silence broken on the minutes of %(date)s") % {"date": _meeting_name(meeting)}
+    context = {"meeting": meeting, "procedure": procedure, "review_url": _url("meetings:meeting_review", meeting)}
+    return send("silence_broken", subject, isu_staff(), context)
+
+
+def notify_adopted(meeting):
+    subject = _("Minutes of %(date)s adopted") % {"date": _meeting_name(meeting)}
+    context = {"meeting": meeting, "meeting_url": _url("meetings:meeting_detail", meeting)}
+    return send("minutes_adopted", subject, sorted({*coordinators(), *isu_staff()}), context)
+
+
+def notify_published(meeting):
+    subject = _("Minutes of %(date)s published") % {"date": _meeting_name(meeting)}
+    context = {"meeting": meeting, "meeting_url": _url("meetings:meeting_detail", meeting)}
+    return send("minutes_published", subject, sorted({*coordinators(), *isu_staff()}), context)

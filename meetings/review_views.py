@@ -1,0 +1,287 @@
+"""Review pages for one meeting: circulated versions and their comments, version diffs, the
+audit trail, and the POST endpoints of the workflow (thin: check, validate, call the verb)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings import permissions, review, versions, workflow
+from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, CommentForm, ReplyForm, SilenceForm
+from meetings.models import ReviewComment, SilenceProcedure
+from meetings.views import get_meeting_or_404
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _version_or_404(meeting, number):
+    try:
+        return meeting.versions.get(number=int(number))
+    except (ValueError, TypeError, meeting.versions.model.DoesNotExist):
+        raise Http404("No such version.") from None
+
+
+def meeting_review(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_review(request.user, meeting))
+    all_versions = list(meeting.versions.order_by("number"))
+    if not all_versions:
+        show_history = permissions.can_view_history(request.user, meeting)
+        context = {"meeting": meeting, "version": None, "show_history": show_history}
+        return render(request, "meetings/meeting_review.html", context)
+    version = all_versions[-1]
+    if request.GET.get("version"):
+        version = _version_or_404(meeting, request.GET["version"])
+    comments = list(version.comments.select_related("author", "replied_by"))
+    staff = permissions.is_isu_staff(request.user)
+    if not staff:
+        # A coordinator sees what became of their own comments; the staff see everyone's.
+        comments = [c for c in comments if c.author_id == request.user.pk]
+    by_item = {}
+    for comment in comments:
+        by_item.setdefault(comment.item_key, []).append(comment)
+    items = [{**item, "comments": by_item.get(item["key"], [])} for item in version.snapshot.get("items", [])]
+    is_current = version.pk == all_versions[-1].pk
+    can_comment = is_current and permissions.can_comment(request.user, meeting) and version.open_for_comments
+    can_reply = permissions.can_reply_to_comments(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        "version": version,
+        "versions": all_versions,
+        "is_current": is_current,
+        "attendance": version.snapshot.get("attendance", []),
+        "present_comments": by_item.get("present", []),
+        "items": items,
+        "can_comment": can_comment,
+        "comment_form": CommentForm(version=version) if can_comment else None,
+        "can_reply": can_reply,
+        "outcomes": ReviewComment.Outcome.choices,
+        "show_history": permissions.can_view_history(request.user, meeting),
+    }
+    return render(request, "meetings/meeting_review.html", context)
+
+
+@require_POST
+def comment_create(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_comment(request.user, meeting))
+    version = meeting.latest_version()
+    form = CommentForm(request.POST, version=version)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("meetings:meeting_review", meeting_date)
+    try:
+        review.add_comment(
+            version,
+            author=request.user,
+            item=form.item(),
+            text=form.cleaned_data["text"],
+            proposed_text=form.cleaned_data["proposed_text"],
+        )
+    except review.ReviewClosed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your comment is recorded."))
+    return redirect("meetings:meeting_review", meeting_date)
+
+
+@require_POST
+def comment_reply(request, meeting_date, comment_id):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_reply_to_comments(request.user, meeting))
+    comment = get_object_or_404(ReviewComment, pk=comment_id, version__meeting=meeting)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        review.reply(comment, by=request.user, text=form.cleaned_data["reply"], outcome=form.cleaned_data["outcome"])
+        messages.success(request, _("Your reply is recorded."))
+    else:
+        messages.error(request, _("Choose an outcome for the comment."))
+    url = reverse("meetings:meeting_review", args=[meeting_date])
+    return redirect(f"{url}?version={comment.version.number}#comment-{comment.pk}")
+
+
+def meeting_versions(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_view_versions(request.user, meeting))
+    all_versions = list(meeting.versions.order_by("number"))
+    # "current" is the record as it stands: the adopted text once adopted; staff also see a draft's.
+    current_allowed = meeting.is_adopted or permissions.is_isu_staff(request.user)
+    choices = [(str(v.number), _("Version %(n)s") % {"n": v.number}) for v in all_versions]
+    if current_allowed:
+        choices.append(("current", _("Adopted text") if meeting.is_adopted else _("Current text")))
+    context = {
+        "meeting": meeting,
+        "versions": all_versions,
+        "choices": choices,
+        "rows": None,
+        "show_history": permissions.can_view_history(request.user, meeting),
+    }
+    keys = {key for key, _label in choices}
+    if not {request.GET.get("from"), request.GET.get("to")} - {None} <= keys:
+        raise Http404("No such version.")
+    if len(choices) >= 2:
+        old_key = request.GET.get("from", choices[-2][0])
+        new_key = request.GET.get("to", choices[-1][0])
+        snapshots = {str(v.number): v.snapshot for v in all_versions}
+        if "current" in (old_key, new_key):
+            snapshots["current"] = versions.snapshot(meeting)
+        rows = versions.compare(snapshots[old_key], snapshots[new_key])
+        context.update(
+            {
+                "rows": rows,
+                "old_key": old_key,
+                "new_key": new_key,
+                "old_label": dict(choices)[old_key],
+                "new_label": dict(choices)[new_key],
+                "changed": sum(1 for row in rows if row["state"] != "unchanged"),
+            }
+        )
+    return render(request, "meetings/meeting_versions.html", context)
+
+
+def meeting_history(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_view_history(request.user, meeting))
+    entries = list(meeting.audit_entries.order_by("-at", "-id"))
+    for entry in entries:
+        # Edits store {field: [old, new]}; transitions store plain details.
+        entry.change_rows = [
+            (field, value[0], value[1], True)
+            if isinstance(value, list) and len(value) == 2
+            else (field, None, value, False)
+            for field, value in entry.changes.items()
+        ]
+    return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
+
+
+def _run(request, meeting_date, verb, success, **kwargs):
+    try:
+        verb(**kwargs)
+    except workflow.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("meetings:meeting_detail", meeting_date)
+
+
+def _form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@require_POST
+def meeting_circulate(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = CirculateForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("meetings:meeting_detail", meeting_date)
+    return _run(
+        request,
+        meeting_date,
+        workflow.circulate,
+        _("The minutes are circulated to the coordinators."),
+        meeting=meeting,
+        by=request.user,
+        comment_deadline=form.cleaned_data["comment_deadline"],
+    )
+
+
+@require_POST
+def meeting_withdraw(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    return _run(
+        request,
+        meeting_date,
+        workflow.withdraw,
+        _("The minutes are back in draft."),
+        meeting=meeting,
+        by=request.user,
+    )
+
+
+@require_POST
+def meeting_adopt(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = AdoptForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("meetings:meeting_detail", meeting_date)
+    return _run(
+        request,
+        meeting_date,
+        workflow.adopt,
+        _("The minutes are adopted."),
+        meeting=meeting,
+        by=request.user,
+        at_meeting=form.cleaned_data["at_meeting"],
+        outcome=form.cleaned_data["outcome"],
+        corrections=form.cleaned_data["corrections"],
+    )
+
+
+@require_POST
+def silence_start(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = SilenceForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("meetings:meeting_detail", meeting_date)
+    return _run(
+        request,
+        meeting_date,
+        workflow.start_silence_procedure,
+        _("The silence procedure has started."),
+        meeting=meeting,
+        by=request.user,
+        ends_at=form.cleaned_data["ends_at"],
+    )
+
+
+@require_POST
+def silence_break(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.may_break_silence(request.user, meeting))
+    procedure = SilenceProcedure.objects.running().filter(meeting=meeting).first()
+    if procedure is None:
+        messages.error(request, _("No silence procedure is running for these minutes."))
+        return redirect("meetings:meeting_detail", meeting_date)
+    form = BreakSilenceForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("meetings:meeting_detail", meeting_date)
+    return _run(
+        request,
+        meeting_date,
+        workflow.break_silence,
+        _("You have broken silence; the ISU is told."),
+        procedure=procedure,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@require_POST
+def meeting_publish(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    return _run(
+        request,
+        meeting_date,
+        workflow.publish,
+        _("The minutes are published."),
+        meeting=meeting,
+        by=request.user,
+    )

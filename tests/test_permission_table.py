@@ -1,0 +1,192 @@
+"""Who gets what, for every URL the site answers: the resolver's patterns × four personas.
+A URL without a row here fails, and so does a row naming no URL."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from meetings import review, workflow
+from meetings.models import Meeting
+from tests.factories import later_meeting, meeting_in
+
+PERSONAS = ("anonymous", "coordinator", "isu_staff", "admin")
+SKIPPED_PREFIXES = ("admin/", "static/", "media/")
+
+
+def _row(anonymous, coordinator, isu_staff, admin):
+    return dict(zip(PERSONAS, (anonymous, coordinator, isu_staff, admin), strict=True))
+
+
+# url name: expected status per persona. Pages about one meeting: 404 to whoever may not see it,
+# 403 to whoever may see it but not act. Mutations answer a redirect (302) when they ran.
+TABLE = {
+    "meetings:home": _row(200, 200, 200, 200),
+    "meetings:meeting_archive": _row(200, 200, 200, 200),
+    "meetings:meeting_detail": _row(404, 200, 200, 200),  # circulated minutes
+    "meetings:meeting_pdf": _row(404, 404, 200, 200),  # a draft
+    "meetings:meeting_review": _row(404, 200, 200, 200),
+    "meetings:comment_create": _row(404, 302, 302, 302),
+    "meetings:comment_reply": _row(404, 403, 302, 302),
+    "meetings:meeting_versions": _row(404, 200, 200, 200),
+    "meetings:meeting_history": _row(404, 403, 200, 200),
+    "meetings:meeting_circulate": _row(404, 404, 302, 302),  # a draft
+    "meetings:meeting_withdraw": _row(404, 403, 302, 302),
+    "meetings:meeting_adopt": _row(404, 403, 302, 302),
+    "meetings:silence_start": _row(404, 403, 302, 302),
+    "meetings:silence_break": _row(404, 302, 403, 403),  # coordinators break silence, staff don't
+    "meetings:meeting_publish": _row(404, 403, 302, 302),  # adopted minutes
+    "login": _row(200, 200, 200, 200),
+    "logout": _row(405, 405, 405, 405),  # POST only
+    "password_change": _row(302, 200, 200, 200),
+    "password_change_done": _row(302, 200, 200, 200),
+    "password_reset": _row(200, 200, 200, 200),
+    "password_reset_done": _row(200, 200, 200, 200),
+    "password_reset_confirm": _row(200, 200, 200, 200),  # an invalid link: the "no longer works" page
+    "password_reset_complete": _row(200, 200, 200, 200),
+}
+
+POST_ONLY = {
+    "meetings:comment_create",
+    "meetings:comment_reply",
+    "meetings:meeting_circulate",
+    "meetings:meeting_withdraw",
+    "meetings:meeting_adopt",
+    "meetings:silence_start",
+    "meetings:silence_break",
+    "meetings:meeting_publish",
+}
+
+
+def url_names():
+    """Every named URL pattern from the resolver, namespaced, except the admin's and static files'."""
+    names = set()
+
+    def walk(patterns, namespace, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner, route)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL {route!r} has no name, so the permission table cannot name it"
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    return names
+
+
+def test_every_url_has_a_row_and_every_row_a_url():
+    names = url_names()
+    assert names - TABLE.keys() == set(), "URLs without a row in the permission table"
+    assert TABLE.keys() - names == set(), "rows in the permission table naming no URL"
+
+
+@pytest.fixture
+def world(db, isu_staff, coordinator):
+    """One meeting in each state, a comment under review and a running silence procedure."""
+    draft = meeting_in(Meeting.Status.DRAFT)
+    circulated = meeting_in(Meeting.Status.CIRCULATED, by=isu_staff)
+    version = circulated.latest_version()
+    comment = review.add_comment(
+        version, author=coordinator, item=version.snapshot["items"][0], text="Please check.", proposed_text=""
+    )
+    workflow.start_silence_procedure(circulated, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=5))
+    adopted = meeting_in(Meeting.Status.ADOPTED, by=isu_staff)
+    later = later_meeting(circulated)
+    return {
+        "draft": draft,
+        "circulated": circulated,
+        "adopted": adopted,
+        "later": later,
+        "comment": comment,
+        "item_key": version.snapshot["items"][0]["key"],
+    }
+
+
+def sample(name, world):
+    """(url, data) for one URL name: data None means GET."""
+    d = lambda m: m.date.isoformat()  # noqa: E731
+    circ = d(world["circulated"])
+    samples = {
+        "meetings:home": ((), None),
+        "meetings:meeting_archive": ((), None),
+        "meetings:meeting_detail": ((circ,), None),
+        "meetings:meeting_pdf": ((d(world["draft"]),), None),
+        "meetings:meeting_review": ((circ,), None),
+        "meetings:comment_create": ((circ,), {"item_key": world["item_key"], "text": "A comment."}),
+        "meetings:comment_reply": ((circ, world["comment"].pk), {"reply": "Done.", "outcome": "incorporated"}),
+        "meetings:meeting_versions": ((circ,), None),
+        "meetings:meeting_history": ((circ,), None),
+        "meetings:meeting_circulate": ((d(world["draft"]),), {"comment_deadline": "2099-01-01"}),
+        "meetings:meeting_withdraw": ((circ,), {}),
+        "meetings:meeting_adopt": ((circ,), {"at_meeting": world["later"].pk, "outcome": "correct_record"}),
+        "meetings:silence_start": ((circ,), {"ends_at": "2099-01-01T12:00"}),
+        "meetings:silence_break": ((circ,), {"reason": "We object."}),
+        "meetings:meeting_publish": ((d(world["adopted"]),), {}),
+        "login": ((), None),
+        "logout": ((), None),
+        "password_change": ((), None),
+        "password_change_done": ((), None),
+        "password_reset": ((), None),
+        "password_reset_done": ((), None),
+        "password_reset_confirm": ((), None),
+        "password_reset_complete": ((), None),
+    }
+    args, data = samples[name]
+    if name == "password_reset_confirm":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "no-such-token"}), None
+    return reverse(name, args=args), data
+
+
+CASES = [(name, persona) for name in TABLE for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_each_persona_gets_the_status_the_table_says(name, persona, world, request):
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue("admin_user" if persona == "admin" else persona))
+    url, data = sample(name, world)
+    response = client.get(url) if data is None else client.post(url, data)
+    assert response.status_code == TABLE[name][persona], f"{persona} on {url}"
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
+def test_mutations_refuse_get(name, world, isu_staff):
+    client = Client()
+    client.force_login(isu_staff)
+    url, _data = sample(name, world)
+    assert client.get(url).status_code == 405
+
+
+def test_mutations_named_here_are_all_the_post_only_urls():
+    assert POST_ONLY <= TABLE.keys()
+
+
+def test_a_post_without_a_csrf_token_is_refused(world, isu_staff):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(isu_staff)
+    url, data = sample("meetings:meeting_circulate", world)
+    assert client.post(url, data).status_code == 403
+    assert Meeting.objects.get(pk=world["draft"].pk).status == Meeting.Status.DRAFT
+
+
+def test_a_post_with_the_csrf_token_from_the_page_goes_through(world, isu_staff):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(isu_staff)
+    page = client.get(world["draft"].get_absolute_url())
+    token = page.context["csrf_token"]
+    url, data = sample("meetings:meeting_circulate", world)
+    assert client.post(url, {**data, "csrfmiddlewaretoken": str(token)}).status_code == 302
+    assert Meeting.objects.get(pk=world["draft"].pk).status == Meeting.Status.CIRCULATED
+
+
+def test_logging_out_without_a_csrf_token_is_refused(isu_staff):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(isu_staff)
+    assert client.post(reverse("logout")).status_code == 403
