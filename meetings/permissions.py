@@ -34,3 +34,8 @@ def can_view_meeting(user, meeting):
 
 def can_edit_meeting(user, meeting):
     return is_isu_staff(user) and not meeting.is_adopted
+
+
+def can_draft(user):
+    """May open the drafting workspace and start a new meeting (pages about no one record)."""
+    return is_isu_staff(user)
