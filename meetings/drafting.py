@@ -57,20 +57,35 @@ class Conflict(Exception):
 
 
 def text_diff(old, new):
-    """Word-level diff as [(op, text)] with op in "equal", "insert", "delete"."""
+    """Word-level diff as [(op, text)] with op in "equal", "insert", "delete"; a change spanning
+    several words reads as one deletion followed by one insertion."""
     old_words = re.split(r"(\s+)", old or "")
     new_words = re.split(r"(\s+)", new or "")
-    parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(("equal", "".join(old_words[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            parts.append(("delete", "".join(old_words[i1:i2])))
-        if op in ("insert", "replace"):
-            parts.append(("insert", "".join(new_words[j1:j2])))
-    return parts
+    opcodes = matcher.get_opcodes()
+    parts = []
+    deleted, inserted = "", ""
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        equal = "".join(old_words[i1:i2]) if op == "equal" else ""
+        between_changes = 0 < index < len(opcodes) - 1 and (deleted or inserted)
+        if op == "equal" and not (between_changes and equal.isspace()):
+            if deleted:
+                parts.append(("delete", deleted))
+            if inserted:
+                parts.append(("insert", inserted))
+            deleted, inserted = "", ""
+            parts.append(("equal", equal))
+        elif op == "equal":
+            deleted += equal
+            inserted += equal
+        else:
+            deleted += "".join(old_words[i1:i2])
+            inserted += "".join(new_words[j1:j2])
+    if deleted:
+        parts.append(("delete", deleted))
+    if inserted:
+        parts.append(("insert", inserted))
+    return [part for part in parts if part[1]]
 
 
 def _conflict_changes(started, saved):
@@ -255,7 +270,7 @@ def save_attendance(meeting, by, revision, rows):
     attendees = []
     position = 0
     for row in rows:
-        if row["status"] == ABSENT:
+        if row.get("status", ABSENT) == ABSENT or row.get("delegation") is None:
             continue
         position += 1
         attendance = Attendance.objects.create(
