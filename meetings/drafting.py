@@ -6,7 +6,7 @@ import difflib
 import re
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -440,9 +440,18 @@ def move_item(item, by, direction):
 
 
 def open_action_points(meeting):
-    """Action points still open from meetings before this one, oldest first."""
+    """Action points still open from meetings before this one and not yet followed up at this
+    one, oldest first."""
+    return followable_action_points(meeting).filter(status=ActionPoint.Status.OPEN).exclude(follow_ups__meeting=meeting)
+
+
+def followable_action_points(meeting):
+    """What this meeting may record a follow-up on: earlier action points still open, or already
+    followed up here (to correct the note)."""
     return (
-        ActionPoint.objects.filter(status=ActionPoint.Status.OPEN, agenda_item__meeting__date__lt=meeting.date)
+        ActionPoint.objects.filter(agenda_item__meeting__date__lt=meeting.date)
+        .filter(Q(status=ActionPoint.Status.OPEN) | Q(follow_ups__meeting=meeting))
+        .distinct()
         .select_related("agenda_item__meeting")
         .prefetch_related("owners")
         .order_by("agenda_item__meeting__date", "position", "id")

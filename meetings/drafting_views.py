@@ -285,7 +285,7 @@ def drafting_item_move(request, meeting_date, item_id):
 @require_POST
 def drafting_follow_up(request, meeting_date):
     meeting = get_editable_meeting(request, meeting_date)
-    form = FollowUpForm(request.POST, action_points=drafting.open_action_points(meeting))
+    form = FollowUpForm(request.POST, action_points=drafting.followable_action_points(meeting))
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
