@@ -49,8 +49,9 @@ def _initial(form, field):
     if field in form.fields and isinstance(form.fields[field], forms.ModelChoiceField) and value is not None:
         queryset = form.fields[field].queryset
         if isinstance(value, (list, tuple)):
-            return _plain([v if isinstance(v, models.Model) else queryset.filter(pk=getattr(v, "pk", v)).first()
-                           for v in value])
+            return _plain(
+                [v if isinstance(v, models.Model) else queryset.filter(pk=getattr(v, "pk", v)).first() for v in value]
+            )
         return _plain(value if isinstance(value, models.Model) else queryset.filter(pk=value).first())
     return _plain(value)
 
@@ -60,7 +61,13 @@ def _record(request, obj, verb, changes=None):
     if meeting is None or meeting.pk is None:
         return
     name = obj._meta.verbose_name
-    audit.record(meeting, request.user, f"admin.{obj._meta.model_name}.{verb}", f"{verb.capitalize()} {name} “{obj}” in the admin"[:500], changes)
+    audit.record(
+        meeting,
+        request.user,
+        f"admin.{obj._meta.model_name}.{verb}",
+        f"{verb.capitalize()} {name} “{obj}” in the admin"[:500],
+        changes,
+    )
 
 
 def _form_changes(form, adding):

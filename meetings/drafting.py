@@ -90,7 +90,12 @@ def text_diff(old, new):
 
 def _conflict_changes(started, saved):
     return [
-        {"field": field, "started": started.get(field, ""), "saved": value, "diff": text_diff(started.get(field), value)}
+        {
+            "field": field,
+            "started": started.get(field, ""),
+            "saved": value,
+            "diff": text_diff(started.get(field), value),
+        }
         for field, value in saved.items()
         if started.get(field) is not None and str(started.get(field)) != str(value)
     ]
@@ -119,9 +124,7 @@ def minutes_to_adopt_for(day):
 
 
 def _coordinator_roles(presidency):
-    return list(
-        CoordinatorRole.objects.filter(presidency=presidency).select_related("thematic_area", "delegation")
-    )
+    return list(CoordinatorRole.objects.filter(presidency=presidency).select_related("thematic_area", "delegation"))
 
 
 @transaction.atomic
@@ -247,9 +250,7 @@ def representatives_by_delegation(delegation_ids):
 def _attendance_summary(meeting):
     summary = {}
     for row in meeting.attendance_list():
-        people = ", ".join(
-            f"{a}{' (remote)' if a.remote else ''}" for a in row.attendees.all()
-        )
+        people = ", ".join(f"{a}{' (remote)' if a.remote else ''}" for a in row.attendees.all())
         summary[row.display_name] = f"{row.get_status_display()}{': ' + people if people else ''}"
     return summary
 
@@ -274,7 +275,10 @@ def save_attendance(meeting, by, revision, rows):
             continue
         position += 1
         attendance = Attendance.objects.create(
-            meeting=locked, delegation=row["delegation"], status=row["status"], label=row.get("label", ""),
+            meeting=locked,
+            delegation=row["delegation"],
+            status=row["status"],
+            label=row.get("label", ""),
             position=position,
         )
         if row["status"] != Attendance.Status.PRESENT:
@@ -293,8 +297,9 @@ def save_attendance(meeting, by, revision, rows):
             if rep.name == row.get("new_name") and row.get("new_honorific"):
                 honorific = row["new_honorific"]
             attendees.append(
-                Attendee(attendance=attendance, representative=rep, honorific=honorific, remote=remote,
-                         position=rep_position)
+                Attendee(
+                    attendance=attendance, representative=rep, honorific=honorific, remote=remote, position=rep_position
+                )
             )
     Attendee.objects.bulk_create(attendees)
     locked.attendance_revision = revision + 1
@@ -376,16 +381,17 @@ def save_item(item, by, revision, started, *, title, body, leads, action_points=
     if not updated:
         raise Conflict(current, before, _conflict_changes(started, before))
     ItemLead.objects.filter(agenda_item=current).delete()
-    ItemLead.objects.bulk_create(
-        [ItemLead(agenda_item=current, delegation=d, position=i) for i, d in enumerate(leads)]
-    )
+    ItemLead.objects.bulk_create([ItemLead(agenda_item=current, delegation=d, position=i) for i, d in enumerate(leads)])
     _save_rows(current, ActionPoint, action_points, ("text", "due_on", "due_at_next_meeting", "status"))
     _save_rows(current, Decision, decisions, ("text",))
     after_item = load_item(item.meeting_id, item.pk)
     changes = audit.diff_fields(before, item_snapshot(after_item), before.keys())
     if changes:
         audit.record(
-            after_item.meeting, by, "item.changed", f"Changed item “{after_item.title}”"[:500],
+            after_item.meeting,
+            by,
+            "item.changed",
+            f"Changed item “{after_item.title}”"[:500],
             {"item": [item.pk, item.pk], **changes},
         )
     return after_item
@@ -404,7 +410,9 @@ def add_item(meeting, by, parent=None, title=NEW_ITEM):
     last = AgendaItem.objects.filter(meeting=meeting, parent=parent).aggregate(Max("position"))["position__max"]
     item = AgendaItem.objects.create(meeting=meeting, parent=parent, title=title, position=(last or 0) + 1)
     where = f" under “{parent.title}”" if parent else ""
-    audit.record(meeting, by, "item.added", f"Added an item{where}"[:500], {"item": [None, item.pk], "title": [None, title]})
+    audit.record(
+        meeting, by, "item.added", f"Added an item{where}"[:500], {"item": [None, item.pk], "title": [None, title]}
+    )
     return item
 
 
@@ -431,7 +439,10 @@ def move_item(item, by, direction):
         sibling.position = position
     AgendaItem.objects.bulk_update(siblings, ["position"])
     audit.record(
-        item.meeting, by, "item.moved", f"Moved item “{item.title}” {direction}"[:500],
+        item.meeting,
+        by,
+        "item.moved",
+        f"Moved item “{item.title}” {direction}"[:500],
         {"item": [item.pk, item.pk], "position": [index + 1, target + 1]},
     )
 
@@ -472,7 +483,9 @@ def record_follow_up(meeting, by, action_point, note, status):
     # earlier meeting's text stays as it was.
     ActionPoint.objects.filter(pk=action_point.pk).update(status=status)
     audit.record(
-        meeting, by, "follow_up.recorded",
+        meeting,
+        by,
+        "follow_up.recorded",
         f"Followed up the action point “{action_point.text[:80]}” of {date_format(raised.date, 'j F Y')}",
         {"action_point": [action_point.pk, action_point.pk], "status": [old_status, status], "note": [None, note]},
     )

@@ -140,7 +140,12 @@ def drafting_meeting(request, meeting_date):
         "conflict": conflict,
         "agenda": meeting.agenda(),
         "open_action_points": [
-            (point, FollowUpForm(initial={"action_point": point.pk}, action_points=action_points, auto_id=f"id_ap{point.pk}_%s"))
+            (
+                point,
+                FollowUpForm(
+                    initial={"action_point": point.pk}, action_points=action_points, auto_id=f"id_ap{point.pk}_%s"
+                ),
+            )
             for point in action_points
         ],
         "follow_ups": follow_ups,
@@ -158,7 +163,9 @@ def drafting_attendance(request, meeting_date):
     conflict = False
     if request.method == "POST" and formset.is_valid() and revision_form.is_valid():
         try:
-            drafting.save_attendance(meeting, request.user, revision_form.cleaned_data["revision"], formset.cleaned_data)
+            drafting.save_attendance(
+                meeting, request.user, revision_form.cleaned_data["revision"], formset.cleaned_data
+            )
         except drafting.Conflict as exc:
             conflict = True
             revision_form = AttendanceRevisionForm(
@@ -168,8 +175,10 @@ def drafting_attendance(request, meeting_date):
             revision_form.is_valid()
             messages.error(
                 request,
-                _("Someone else saved the attendance after you opened it. Your marks are still below; "
-                  "check them against the record and save again."),
+                _(
+                    "Someone else saved the attendance after you opened it. Your marks are still below; "
+                    "check them against the record and save again."
+                ),
             )
         else:
             messages.success(request, _("Attendance saved."))
@@ -179,11 +188,17 @@ def drafting_attendance(request, meeting_date):
 
 
 def _item_forms(request, item, data, revision, snapshot, choices):
-    form = ItemForm(data, revision=revision, snapshot=snapshot, delegation_choices=choices, initial={
-        "title": item.title,
-        "body": item.body,
-        **{f"lead_{i}": link.delegation_id for i, link in enumerate(item.lead_links.all(), start=1)},
-    })
+    form = ItemForm(
+        data,
+        revision=revision,
+        snapshot=snapshot,
+        delegation_choices=choices,
+        initial={
+            "title": item.title,
+            "body": item.body,
+            **{f"lead_{i}": link.delegation_id for i, link in enumerate(item.lead_links.all(), start=1)},
+        },
+    )
     action_points = ActionPointFormSet(
         data, queryset=item.action_points.all(), prefix="ap", form_kwargs={"delegation_choices": choices}
     )
@@ -216,8 +231,12 @@ def drafting_item(request, meeting_date, item_id):
             conflict = exc
             item = exc.current
             form, action_points, decisions = _item_forms(
-                request, item, _rebind_after_conflict(request, item.revision, exc.snapshot), item.revision,
-                exc.snapshot, choices,
+                request,
+                item,
+                _rebind_after_conflict(request, item.revision, exc.snapshot),
+                item.revision,
+                exc.snapshot,
+                choices,
             )
             form.is_valid()
             form.add_error(None, CONFLICT_MESSAGE)
@@ -293,7 +312,10 @@ def drafting_follow_up(request, meeting_date):
         return redirect("meetings:drafting_meeting", meeting.date.isoformat())
     try:
         drafting.record_follow_up(
-            meeting, request.user, form.cleaned_data["action_point"], form.cleaned_data["note"],
+            meeting,
+            request.user,
+            form.cleaned_data["action_point"],
+            form.cleaned_data["note"],
             form.cleaned_data["status"],
         )
     except drafting.DraftingError as exc:

@@ -23,9 +23,7 @@ class RevisionMixin:
 
     def add_revision_fields(self, revision, snapshot):
         self.fields["revision"] = forms.IntegerField(widget=forms.HiddenInput, initial=revision, min_value=1)
-        self.fields["started"] = forms.CharField(
-            widget=forms.HiddenInput, initial=json.dumps(snapshot), required=False
-        )
+        self.fields["started"] = forms.CharField(widget=forms.HiddenInput, initial=json.dumps(snapshot), required=False)
 
     def clean_started(self):
         try:

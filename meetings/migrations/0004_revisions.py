@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_workflow_base'),
+        ("meetings", "0003_workflow_base"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='revision',
+            model_name="agendaitem",
+            name="revision",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='attendance_revision',
+            model_name="meeting",
+            name="attendance_revision",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='revision',
+            model_name="meeting",
+            name="revision",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

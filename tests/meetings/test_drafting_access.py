@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from meetings import workflow
-from meetings.models import AgendaItem, AuditEntry, Meeting
+from meetings.models import AgendaItem, AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_staff_see_unpublished_meetings_newest_first_with_badges(client, isu_sta
     response = client.get("/drafting/")
     assert [m.date.isoformat() for m in response.context["meetings"]] == [DRAFT, ADOPTED]
     html = response.content.decode()
-    assert 'status-badge status-draft' in html and 'status-badge status-adopted' in html
+    assert "status-badge status-draft" in html and "status-badge status-adopted" in html
     assert f'href="/drafting/{DRAFT}/"' in html
     assert f'href="/meetings/{DRAFT}/minutes.pdf"' in html
 

@@ -29,17 +29,29 @@ def staff_client(client, isu_staff):
 
 
 def sheet(response):
-    return [(form.delegation_obj.name if form.delegation_obj else None, form["status"].value()) for form in response.context["formset"]]
+    return [
+        (form.delegation_obj.name if form.delegation_obj else None, form["status"].value())
+        for form in response.context["formset"]
+    ]
 
 
 def test_a_fresh_sheet_lists_the_committee_in_the_records_order(staff_client, meeting):
     response = staff_client.get(URL)
     assert sheet(response) == [
         ("Sri Lanka", "present"),
-        ("Panama", "present"), ("Chile", "present"), ("Ireland", "present"), ("Spain", "present"),
-        ("Sweden", "present"), ("Lao PDR", "present"), ("Netherlands", "present"), ("Peru", "present"),
-        ("Iraq", "present"), ("New Zealand", "present"),
-        ("CMC", "present"), ("ICRC", "present"), ("UNODA", "present"),
+        ("Panama", "present"),
+        ("Chile", "present"),
+        ("Ireland", "present"),
+        ("Spain", "present"),
+        ("Sweden", "present"),
+        ("Lao PDR", "present"),
+        ("Netherlands", "present"),
+        ("Peru", "present"),
+        ("Iraq", "present"),
+        ("New Zealand", "present"),
+        ("CMC", "present"),
+        ("ICRC", "present"),
+        ("UNODA", "present"),
         ("ISU CCM", "present"),
         (None, "present"),  # a row to add another delegation
     ]
@@ -55,21 +67,25 @@ def test_staff_mark_attendance_pick_and_add_representatives(staff_client, meetin
         data[f"form-{index}-status"] = "absent"
     sri_lanka = forms[0]
     first, second = list(sri_lanka.rep_objects.values())[:2]
-    data.update({
-        "form-0-status": "present",
-        "form-0-representatives": [str(second.pk), str(first.pk)],
-        "form-0-remote": [str(first.pk)],
-        "form-1-status": "present",
-        "form-1-new_honorific": "Mr.",
-        "form-1-new_name": "Juan Pérez",
-        "form-1-new_remote": "on",
-        "form-2-status": "apologies",
-    })
+    data.update(
+        {
+            "form-0-status": "present",
+            "form-0-representatives": [str(second.pk), str(first.pk)],
+            "form-0-remote": [str(first.pk)],
+            "form-1-status": "present",
+            "form-1-new_honorific": "Mr.",
+            "form-1-new_name": "Juan Pérez",
+            "form-1-new_remote": "on",
+            "form-2-status": "apologies",
+        }
+    )
     response = staff_client.post(URL, data)
     assert response.status_code == 302
     rows = Meeting.objects.get(date=NEW).attendance_list()
     assert [(r.display_name, r.status) for r in rows] == [
-        ("Sri Lanka – 9MSP Presidency", "present"), ("Panama", "present"), ("Chile", "apologies")
+        ("Sri Lanka – 9MSP Presidency", "present"),
+        ("Panama", "present"),
+        ("Chile", "apologies"),
     ]
     people = [(a.representative, a.remote) for a in rows[0].attendees.all()]
     assert people == [(second, False), (first, True)]
@@ -83,7 +99,12 @@ def test_staff_mark_attendance_pick_and_add_representatives(staff_client, meetin
 def test_a_saved_sheet_shows_the_rest_of_the_committee_as_absent(staff_client, demo):
     response = staff_client.get("/drafting/2018-11-13/attendance/")
     rows = sheet(response)
-    assert rows[:4] == [("Sri Lanka", "present"), ("New Zealand", "present"), ("ISU CCM", "present"), ("Zambia", "apologies")]
+    assert rows[:4] == [
+        ("Sri Lanka", "present"),
+        ("New Zealand", "present"),
+        ("ISU CCM", "present"),
+        ("Zambia", "apologies"),
+    ]
     assert ("Panama", "absent") in rows
 
 
@@ -94,10 +115,17 @@ def test_another_delegation_can_be_added_on_the_blank_row(staff_client, meeting,
     from delegations.models import Delegation
 
     austria = Delegation.objects.get(name="Austria")
-    data.update({f"form-{blank}-delegation": str(austria.pk), f"form-{blank}-status": "present",
-                 f"form-{blank}-new_name": "Anna Gruber"})
+    data.update(
+        {
+            f"form-{blank}-delegation": str(austria.pk),
+            f"form-{blank}-status": "present",
+            f"form-{blank}-new_name": "Anna Gruber",
+        }
+    )
     assert staff_client.post(URL, data).status_code == 302
-    assert Attendance.objects.get(meeting=meeting, delegation=austria).attendees.get().representative.name == "Anna Gruber"
+    assert (
+        Attendance.objects.get(meeting=meeting, delegation=austria).attendees.get().representative.name == "Anna Gruber"
+    )
 
 
 @pytest.mark.parametrize(

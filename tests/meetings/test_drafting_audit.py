@@ -68,8 +68,16 @@ def test_an_admin_edit_of_an_item_is_audited_and_bumps_its_revision(staff_client
         "position": item.position,
         "title": "Any other business",
         "body": item.body,
-        **{f"{prefix}-{k}": v for prefix in ("lead_links", "action_points", "decisions")
-           for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}.items()},
+        **{
+            f"{prefix}-{k}": v
+            for prefix in ("lead_links", "action_points", "decisions")
+            for k, v in {
+                "TOTAL_FORMS": "0",
+                "INITIAL_FORMS": "0",
+                "MIN_NUM_FORMS": "0",
+                "MAX_NUM_FORMS": "1000",
+            }.items()
+        },
     }
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -85,22 +93,43 @@ def test_an_admin_edit_of_the_meeting_and_its_attendance_is_audited(staff_client
     rows = list(meeting.attendance.all())
     items = list(meeting.agenda_items.all())
     data = {
-        "date": DRAFT, "starts_at": "13:00", "ends_at": "15:00", "venue": "Online",
+        "date": DRAFT,
+        "starts_at": "13:00",
+        "ends_at": "15:00",
+        "venue": "Online",
         "presidency": meeting.presidency_id,
-        "attendance-TOTAL_FORMS": len(rows), "attendance-INITIAL_FORMS": len(rows),
-        "attendance-MIN_NUM_FORMS": 0, "attendance-MAX_NUM_FORMS": 1000,
-        "agenda_items-TOTAL_FORMS": len(items), "agenda_items-INITIAL_FORMS": len(items),
-        "agenda_items-MIN_NUM_FORMS": 0, "agenda_items-MAX_NUM_FORMS": 1000,
+        "attendance-TOTAL_FORMS": len(rows),
+        "attendance-INITIAL_FORMS": len(rows),
+        "attendance-MIN_NUM_FORMS": 0,
+        "attendance-MAX_NUM_FORMS": 1000,
+        "agenda_items-TOTAL_FORMS": len(items),
+        "agenda_items-INITIAL_FORMS": len(items),
+        "agenda_items-MIN_NUM_FORMS": 0,
+        "agenda_items-MAX_NUM_FORMS": 1000,
     }
     for i, row in enumerate(rows):
-        data.update({f"attendance-{i}-id": row.pk, f"attendance-{i}-meeting": meeting.pk,
-                     f"attendance-{i}-position": row.position, f"attendance-{i}-delegation": row.delegation_id,
-                     f"attendance-{i}-status": row.status, f"attendance-{i}-label": row.label})
+        data.update(
+            {
+                f"attendance-{i}-id": row.pk,
+                f"attendance-{i}-meeting": meeting.pk,
+                f"attendance-{i}-position": row.position,
+                f"attendance-{i}-delegation": row.delegation_id,
+                f"attendance-{i}-status": row.status,
+                f"attendance-{i}-label": row.label,
+            }
+        )
     data["attendance-3-status"] = "present"
     for i, it in enumerate(items):
-        data.update({f"agenda_items-{i}-id": it.pk, f"agenda_items-{i}-meeting": meeting.pk,
-                     f"agenda_items-{i}-parent": it.parent_id or "", f"agenda_items-{i}-position": it.position,
-                     f"agenda_items-{i}-title": it.title, f"agenda_items-{i}-body": it.body})
+        data.update(
+            {
+                f"agenda_items-{i}-id": it.pk,
+                f"agenda_items-{i}-meeting": meeting.pk,
+                f"agenda_items-{i}-parent": it.parent_id or "",
+                f"agenda_items-{i}-position": it.position,
+                f"agenda_items-{i}-title": it.title,
+                f"agenda_items-{i}-body": it.body,
+            }
+        )
     response = staff_client.post(f"/admin/meetings/meeting/{meeting.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     actions = dict(AuditEntry.objects.values_list("action", "changes"))

@@ -136,9 +136,7 @@ def _race(users, url, forms, changes):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_item_saves_on_postgresql_lose_no_update(postgres, isu_staff, second_staff, item):
     texts = ["Alice's account of the update.", "Erin's account of the update."]
-    codes = _race(
-        [isu_staff, second_staff], item_url(item), ITEM_FORMS, [{"body": texts[0]}, {"body": texts[1]}]
-    )
+    codes = _race([isu_staff, second_staff], item_url(item), ITEM_FORMS, [{"body": texts[0]}, {"body": texts[1]}])
     assert sorted(codes) == [200, 302]
     winner = texts[codes.index(302)]
     item.refresh_from_db()
@@ -165,7 +163,9 @@ def test_concurrent_meeting_saves_on_postgresql_lose_no_update(postgres, isu_sta
 def test_concurrent_attendance_saves_on_postgresql_lose_no_update(postgres, isu_staff, second_staff, demo):
     url = f"/drafting/{DRAFT}/attendance/"
     codes = _race(
-        [isu_staff, second_staff], url, ["formset", "revision_form"],
+        [isu_staff, second_staff],
+        url,
+        ["formset", "revision_form"],
         [{"form-3-status": "present"}, {"form-3-status": "absent"}],
     )
     assert sorted(codes) == [200, 302]

@@ -33,8 +33,9 @@ def test_open_action_points_of_earlier_meetings_are_offered(staff_client, point)
 
 
 def test_staff_record_a_follow_up_and_the_status_follows(staff_client, isu_staff, demo, point):
-    response = staff_client.post(URL, {"action_point": point.pk, "note": "New Zealand shared a first outline.",
-                                       "status": "done"})
+    response = staff_client.post(
+        URL, {"action_point": point.pk, "note": "New Zealand shared a first outline.", "status": "done"}
+    )
     assert response.status_code == 302
     follow_up = ActionPointFollowUp.objects.get(action_point=point)
     assert follow_up.meeting == demo[DRAFT]
@@ -70,8 +71,9 @@ def test_bad_input_is_a_message_never_a_500(staff_client, point, data, message):
 
 def test_an_action_point_of_a_later_meeting_cannot_be_followed_up(staff_client, demo):
     later = ActionPoint.objects.filter(agenda_item__meeting__date="2018-09-25").first()
-    response = staff_client.post("/drafting/2018-08-30/follow-ups/", {"action_point": later.pk, "note": "x",
-                                                                      "status": "done"})
+    response = staff_client.post(
+        "/drafting/2018-08-30/follow-ups/", {"action_point": later.pk, "note": "x", "status": "done"}
+    )
     assert response.status_code == 403  # adopted minutes are frozen anyway
     assert not ActionPointFollowUp.objects.filter(action_point=later, meeting=demo["2018-08-30"]).exists()
 

@@ -43,8 +43,12 @@ def test_staff_edit_title_body_and_leads_of_an_item(staff_client, item):
     sri_lanka = Delegation.objects.get(name="Sri Lanka")
     chile = Delegation.objects.get(name="Chile")
     response = edit(
-        staff_client, item, title="Update by the Sri Lankan Presidency", body="The **President** reported.",
-        lead_1=str(chile.pk), lead_2=str(sri_lanka.pk),
+        staff_client,
+        item,
+        title="Update by the Sri Lankan Presidency",
+        body="The **President** reported.",
+        lead_1=str(chile.pk),
+        lead_2=str(sri_lanka.pk),
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -65,7 +69,8 @@ def test_the_item_editor_has_a_toolbar_and_preview_without_inline_script(staff_c
 def test_staff_add_decisions_and_action_points_under_an_item(staff_client, item):
     new_zealand = Delegation.objects.get(name="New Zealand")
     response = edit(
-        staff_client, item,
+        staff_client,
+        item,
         **{
             "dec-0-text": "The Committee took note of the update.",
             "ap-0-text": "Circulate the draft agenda",
@@ -85,7 +90,8 @@ def test_staff_add_decisions_and_action_points_under_an_item(staff_client, item)
 
 def test_an_action_point_due_on_a_date_and_at_the_next_meeting_is_a_form_error(staff_client, item):
     response = edit(
-        staff_client, item,
+        staff_client,
+        item,
         **{"ap-0-text": "Both", "ap-0-due_on": "2019-01-01", "ap-0-due_at_next_meeting": "on", "ap-0-status": "open"},
     )
     assert response.status_code == 200
@@ -118,7 +124,9 @@ def test_the_same_lead_twice_is_a_form_error(staff_client, item):
 
 
 def test_the_preview_returns_sanitised_html(staff_client):
-    response = staff_client.post("/drafting/preview/", {"body": "*Hi* <script>alert(1)</script> [x](javascript:alert(1))"})
+    response = staff_client.post(
+        "/drafting/preview/", {"body": "*Hi* <script>alert(1)</script> [x](javascript:alert(1))"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<em>Hi</em>" in html
@@ -183,7 +191,9 @@ def test_staff_move_items_up_and_down_and_numbers_follow(staff_client, demo):
     aob = AgendaItem.objects.get(meeting=meeting, title="Any Other Business")
     staff_client.post(f"/drafting/{DRAFT}/items/{aob.pk}/move/", {"direction": "up"})
     assert numbered(meeting)[-3:] == [
-        ("6", "Any Other Business"), ("7", "Update by the Implementation Support Unit"), ("8", "Date of the Next Meeting")
+        ("6", "Any Other Business"),
+        ("7", "Update by the Implementation Support Unit"),
+        ("8", "Date of the Next Meeting"),
     ]
     reporting = AgendaItem.objects.get(meeting=meeting, title="Reporting")
     staff_client.post(f"/drafting/{DRAFT}/items/{reporting.pk}/move/", {"direction": "down"})
