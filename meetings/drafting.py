@@ -465,7 +465,7 @@ def followable_action_points(meeting):
         .distinct()
         .select_related("agenda_item__meeting")
         .prefetch_related("owners")
-        .order_by("agenda_item__meeting__date", "position", "id")
+        .order_by("agenda_item__meeting__date", "agenda_item_id", "position", "id")
     )
 
 

@@ -94,6 +94,7 @@ class AttendanceRowForm(forms.Form):
         known = self.initial.get("delegation")
         if delegation_choices is not None:
             self.fields["delegation"].choices = delegation_choices
+        self.fields["delegation"].widget.attrs["class"] = "form-select form-select-sm"
         if known is not None:
             self.fields["delegation"].widget = forms.HiddenInput()
             self.delegation_obj = known
