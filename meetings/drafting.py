@@ -171,7 +171,9 @@ def create_meeting(by, *, date, presidency, starts_at=None, ends_at=None, venue=
 
 
 def _lock_and_check(model, pk, revision, field="revision"):
-    locked = model.objects.select_for_update().get(pk=pk)
+    locked = model.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise DraftingError(_("Someone removed this while you were editing it; your text was not saved."))
     return locked, getattr(locked, field) == revision
 
 

@@ -240,6 +240,8 @@ def drafting_item(request, meeting_date, item_id):
             )
             form.is_valid()
             form.add_error(None, CONFLICT_MESSAGE)
+        except drafting.DraftingError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Item saved."))
             return redirect("meetings:drafting_item", meeting.date.isoformat(), item.pk)

@@ -226,3 +226,26 @@ def test_the_item_editor_runs_a_constant_number_of_queries(staff_client, item, d
         Decision.objects.create(agenda_item=item, text=f"Decision {n}")
     with django_assert_max_num_queries(14):
         assert staff_client.get(item_url(item)).status_code == 200
+
+
+def test_drafting_mutations_enforce_csrf(isu_staff, item):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(isu_staff)
+    for url in (item_url(item), f"{item_url(item)}remove/", f"{item_url(item)}move/", f"/drafting/{DRAFT}/items/add/"):
+        assert client.post(url, {"title": "x", "direction": "up"}).status_code == 403, url
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_saving_an_item_removed_meanwhile_is_a_message_not_a_500(staff_client, item, monkeypatch):
+    from meetings import drafting
+
+    page = staff_client.get(item_url(item))
+    data = form_data(page, "form", "action_points", "decisions")
+    real_load = drafting.load_item
+    # The item disappears between loading the page's objects and taking the row lock.
+    monkeypatch.setattr(
+        drafting, "load_item", lambda m, pk: (real_load(m, pk), AgendaItem.objects.filter(pk=pk).delete())[0]
+    )
+    response = staff_client.post(item_url(item), {**data, "body": "Lost?"})
+    assert response.status_code == 200
+    assert "Someone removed this while you were editing it" in response.content.decode()
