@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meetings import drafting, permissions
@@ -29,7 +30,7 @@ from meetings.forms import (
 from meetings.models import AgendaItem, Meeting
 from meetings.views import get_meeting_or_404
 
-CONFLICT_MESSAGE = _(
+CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this after you opened it. Your text is still in the form: compare it with "
     "what they changed (below), merge, and save again."
 )

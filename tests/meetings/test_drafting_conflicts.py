@@ -175,3 +175,13 @@ def test_concurrent_attendance_saves_on_postgresql_lose_no_update(postgres, isu_
     else:
         assert not zambia.exists()
     assert Meeting.objects.get(date=DRAFT).attendance_revision == 2
+
+
+@pytest.mark.django_db
+def test_a_tampered_revision_is_a_form_error(isu_staff, demo):
+    client = logged_in(isu_staff)
+    url = f"/drafting/{DRAFT}/"
+    response = client.post(url, {**opened(client, url, "form"), "revision": "zero", "venue": "Online"})
+    assert response.status_code == 200
+    assert "Enter a whole number." in response.content.decode()
+    assert Meeting.objects.get(date=DRAFT).venue != "Online"
