@@ -236,9 +236,28 @@ def attendance_sheet(meeting):
         )
     listed = {row.delegation_id for row in recorded}
     default = ABSENT if recorded else Attendance.Status.PRESENT
+    # On a fresh sheet, tick who came for each delegation at the last meeting with an attendance.
+    last_time = {}
+    if not recorded:
+        previous = Meeting.objects.filter(date__lt=meeting.date, attendance__isnull=False).order_by("-date").first()
+        if previous is not None:
+            last_time = {
+                row.delegation_id: list(row.attendees.all())
+                for row in previous.attendance_list()
+                if row.status == Attendance.Status.PRESENT
+            }
     for delegation, label in committee(meeting):
         if delegation.pk not in listed:
-            rows.append({"delegation": delegation, "label": label, "status": default, "representatives": []})
+            people = last_time.get(delegation.pk, [])
+            rows.append(
+                {
+                    "delegation": delegation,
+                    "label": label,
+                    "status": default,
+                    "representatives": [a.representative for a in people],
+                    "remote": [a.representative for a in people if a.remote],
+                }
+            )
     return rows
 
 

@@ -130,8 +130,11 @@ class AttendanceRowForm(forms.Form):
         if self.delegation_obj is not None and delegation != self.delegation_obj:
             self.add_error("delegation", _("This row belongs to another delegation."))
         picked = cleaned.get("representatives") or []
-        if status != Attendance.Status.PRESENT and (picked or cleaned.get("new_name")):
-            self.add_error("status", _("A delegation that is not present has no representatives listed."))
+        if status != Attendance.Status.PRESENT:
+            # Ticks pre-filled from last time simply lapse; a name typed in on purpose is a mistake.
+            picked = []
+            if cleaned.get("new_name"):
+                self.add_error("status", _("A delegation that is not present has no representatives listed."))
         cleaned["representatives"] = [self.rep_objects[pk] for pk in picked if pk in self.rep_objects]
         cleaned["remote"] = [self.rep_objects[pk] for pk in cleaned.get("remote") or [] if pk in picked]
         cleaned["new_name"] = (cleaned.get("new_name") or "").strip()

@@ -149,3 +149,21 @@ def test_bad_input_is_a_form_error_never_a_500(staff_client, meeting, changes, m
 def test_the_sheet_runs_a_constant_number_of_queries(staff_client, demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert staff_client.get("/drafting/2018-11-13/attendance/").status_code == 200
+
+
+def test_a_fresh_sheet_ticks_who_came_last_time(staff_client, meeting, demo):
+    response = staff_client.get(URL)
+    sri_lanka = response.context["formset"][0]
+    last_time = Attendance.objects.get(meeting=demo["2018-11-13"], delegation__name="Sri Lanka")
+    expected = [str(a.representative_id) for a in last_time.attendees.all()]
+    assert expected
+    assert sri_lanka["representatives"].value() == expected
+
+
+def test_marking_apologies_drops_the_ticks_from_last_time(staff_client, meeting):
+    data = form_data(staff_client.get(URL), "formset", "revision_form")
+    assert data["form-0-representatives"]
+    assert staff_client.post(URL, {**data, "form-0-status": "apologies"}).status_code == 302
+    sri_lanka = Attendance.objects.get(meeting=meeting, delegation__name="Sri Lanka")
+    assert sri_lanka.status == "apologies"
+    assert not sri_lanka.attendees.exists()
