@@ -32,7 +32,7 @@ from meetings.views import get_meeting_or_404
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this after you opened it. Your text is still in the form: compare it with "
-    "what they changed (below), merge, and save again."
+    "what they changed, merge, and save again."
 )
 
 

@@ -63,6 +63,8 @@
       timer = setTimeout(refresh, 300);
     });
     textarea.addEventListener("markdown:changed", refresh);
+    // After a refused save the page shows the saved text; preview what is in the form instead.
+    if (preview.dataset.stale) { refresh(); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
