@@ -1,6 +1,7 @@
 """ISU staff's drafting pages: the workspace, a new meeting, the attendance sheet, item editing,
 follow-ups and the Markdown preview. Thin: check access, validate, call meetings/drafting.py."""
 
+import copy
 import json
 from functools import wraps
 
@@ -109,7 +110,10 @@ def drafting_meeting_new(request):
 def drafting_meeting(request, meeting_date):
     meeting = get_editable_meeting(request, meeting_date)
     snapshot = drafting.meeting_snapshot(meeting)
-    form = MeetingEditForm(request.POST or None, instance=meeting, revision=meeting.revision, snapshot=snapshot)
+    # The form works on a copy, so that links on a re-rendered page keep the saved date.
+    form = MeetingEditForm(
+        request.POST or None, instance=copy.copy(meeting), revision=meeting.revision, snapshot=snapshot
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,7 +136,7 @@ def drafting_meeting(request, meeting_date):
         else:
             messages.success(request, _("Meeting details saved."))
             return redirect("meetings:drafting_meeting", saved.date.isoformat())
-        meeting.refresh_from_db()
+        meeting.refresh_from_db()  # a refused save shows the record as saved now
     action_points = drafting.open_action_points(meeting)
     follow_ups = meeting.action_point_follow_ups.select_related("action_point__agenda_item__meeting")
     context = {

@@ -119,3 +119,26 @@ def test_the_form_offers_today(client, isu_staff):
     response = client.get(NEW_URL)
     assert response.status_code == 200
     assert 'type="date"' in response.content.decode()
+
+
+def test_moving_a_meeting_to_a_taken_date_is_a_form_error_and_links_stay_put(client, isu_staff, demo):
+    from tests.meetings.pages import form_data
+
+    client.force_login(isu_staff)
+    url = "/drafting/2018-11-13/"
+    response = client.post(url, {**form_data(client.get(url), "form"), "date": "2018-09-25"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is already a meeting on this date." in html
+    assert 'action="/drafting/2018-11-13/items/add/"' in html
+    assert "/drafting/2018-09-25/" not in html
+
+
+def test_moving_a_meeting_to_a_free_date_redirects_to_its_new_address(client, isu_staff, demo):
+    from tests.meetings.pages import form_data
+
+    client.force_login(isu_staff)
+    url = "/drafting/2018-11-13/"
+    response = client.post(url, {**form_data(client.get(url), "form"), "date": "2018-11-14"})
+    assert response["Location"] == "/drafting/2018-11-14/"
+    assert AuditEntry.objects.get(action="meeting.changed").changes == {"date": ["2018-11-13", "2018-11-14"]}
