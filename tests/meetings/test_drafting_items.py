@@ -249,3 +249,25 @@ def test_saving_an_item_removed_meanwhile_is_a_message_not_a_500(staff_client, i
     response = staff_client.post(item_url(item), {**data, "body": "Lost?"})
     assert response.status_code == 200
     assert "Someone removed this while you were editing it" in response.content.decode()
+
+
+def test_staff_change_and_delete_existing_decisions_and_action_points(staff_client, item):
+    keep = Decision.objects.create(agenda_item=item, text="Old wording", position=1)
+    drop = Decision.objects.create(agenda_item=item, text="Drop me", position=2)
+    point = ActionPoint.objects.create(agenda_item=item, text="Write to the States", position=1)
+    point.owners.set([Delegation.objects.get(name="Chile")])
+    page = staff_client.get(item_url(item))
+    data = form_data(page, "form", "action_points", "decisions")
+    assert data["dec-0-id"] == str(keep.pk)
+    data.update({"dec-0-text": "New wording", "dec-1-DELETE": "on", "ap-0-status": "done"})
+    assert staff_client.post(item_url(item), data).status_code == 302
+    assert list(Decision.objects.filter(agenda_item=item).values_list("text", flat=True)) == ["New wording"]
+    assert not Decision.objects.filter(pk=drop.pk).exists()
+    point.refresh_from_db()
+    assert point.status == "done"
+    changes = AuditEntry.objects.get(action="item.changed").changes
+    assert changes["decisions"] == ["Old wording\nDrop me", "New wording"]
+    assert changes["action_points"] == [
+        "Write to the States — Chile; open",
+        "Write to the States — Chile; done",
+    ]
