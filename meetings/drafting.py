@@ -356,7 +356,7 @@ def load_item(meeting, item_id):
 
     return (
         AgendaItem.objects.filter(meeting=meeting, pk=item_id)
-        .select_related("parent", "minutes_to_adopt")
+        .select_related("meeting", "parent", "minutes_to_adopt")
         .prefetch_related(
             Prefetch("lead_links", queryset=ItemLead.objects.select_related("delegation")),
             Prefetch("action_points", queryset=ActionPoint.objects.prefetch_related("owners")),
@@ -401,12 +401,23 @@ def save_item(item, by, revision, started, *, title, body, leads, action_points=
     )
     if not updated:
         raise Conflict(current, before, _conflict_changes(started, before))
-    ItemLead.objects.filter(agenda_item=current).delete()
-    ItemLead.objects.bulk_create([ItemLead(agenda_item=current, delegation=d, position=i) for i, d in enumerate(leads)])
+    if [link.delegation_id for link in current.lead_links.all()] != [d.pk for d in leads]:
+        ItemLead.objects.filter(agenda_item=current).delete()
+        ItemLead.objects.bulk_create(
+            [ItemLead(agenda_item=current, delegation=d, position=i) for i, d in enumerate(leads)]
+        )
+    rows = [row for row in [*action_points, *decisions] if row]
     _save_rows(current, ActionPoint, action_points, ("text", "due_on", "due_at_next_meeting", "status"))
     _save_rows(current, Decision, decisions, ("text",))
-    after_item = load_item(item.meeting_id, item.pk)
-    changes = audit.diff_fields(before, item_snapshot(after_item), before.keys())
+    if rows:
+        after_item = load_item(item.meeting_id, item.pk)
+        after = item_snapshot(after_item)
+    else:  # nothing under the item changed: no need to read it back
+        after_item = current
+        after_item.title, after_item.body, after_item.revision = title, body, revision + 1
+        after_item.body_html = render_markdown(body)
+        after = {**before, "title": title, "body": body, "leads": " & ".join(d.name for d in leads)}
+    changes = audit.diff_fields(before, after, before.keys())
     if changes:
         audit.record(
             after_item.meeting,
