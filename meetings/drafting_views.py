@@ -108,7 +108,12 @@ def drafting_meeting_new(request):
 
 
 def drafting_meeting(request, meeting_date):
-    meeting = get_editable_meeting(request, meeting_date)
+    """Staff's page for one meeting. Adopted minutes open read-only here (their workflow actions,
+    such as publishing, still show); any change to them is refused."""
+    meeting = get_meeting_or_404(request, meeting_date)
+    can_edit = permissions.can_edit_meeting(request.user, meeting)
+    if request.method == "POST" or not permissions.can_draft(request.user):
+        meeting = get_editable_meeting(request, meeting_date)
     snapshot = drafting.meeting_snapshot(meeting)
     # The form works on a copy, so that links on a re-rendered page keep the saved date.
     form = MeetingEditForm(
@@ -141,6 +146,7 @@ def drafting_meeting(request, meeting_date):
     follow_ups = meeting.action_point_follow_ups.select_related("action_point__agenda_item__meeting")
     context = {
         "meeting": meeting,
+        "can_edit": can_edit,
         "form": form,
         "conflict": conflict,
         "agenda": meeting.agenda(),

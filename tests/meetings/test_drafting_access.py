@@ -66,10 +66,24 @@ def test_staff_get_403_with_a_clear_message_once_minutes_are_adopted(isu_staff, 
     client = Client()
     client.force_login(isu_staff)
     for method, url in meeting_pages(day):
+        if url == f"/drafting/{day}/":
+            method = "post"  # the meeting's own page opens read-only (see below)
         response = getattr(client, method)(url)
         assert response.status_code == 403, url
         assert "adopted" in response.content.decode()
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("day", [PUBLISHED, ADOPTED])
+def test_staff_open_adopted_minutes_read_only_with_their_workflow_actions(isu_staff, demo, day):
+    client = Client()
+    client.force_login(isu_staff)
+    response = client.get(f"/drafting/{day}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "the official record can no longer be changed" in html
+    assert "meetings/_workflow_actions.html" in [t.name for t in response.templates]
+    assert 'method="post"' not in html
 
 
 def test_anonymous_may_see_but_not_edit_published_minutes(client, demo):
