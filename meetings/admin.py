@@ -2,8 +2,13 @@
 adoption are shown read-only (only meetings/workflow.py changes them), and adopted minutes
 cannot be changed here."""
 
-from django.contrib import admin
+import datetime
 
+from django import forms
+from django.contrib import admin
+from django.db import models, transaction
+
+from meetings import audit
 from meetings.models import (
     ActionPoint,
     ActionPointFollowUp,
@@ -19,6 +24,95 @@ from meetings.models import (
     ReviewComment,
     SilenceProcedure,
 )
+
+
+def _plain(value):
+    """A form value as JSON can hold it, for the audit row."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _meeting_of(obj):
+    if isinstance(obj, Meeting):
+        return obj
+    if isinstance(obj, (ActionPoint, Decision, ItemLead)):
+        return obj.agenda_item.meeting
+    if isinstance(obj, Attendee):
+        return obj.attendance.meeting
+    return getattr(obj, "meeting", None)
+
+
+def _initial(form, field):
+    value = form.initial.get(field)
+    if field in form.fields and isinstance(form.fields[field], forms.ModelChoiceField) and value is not None:
+        queryset = form.fields[field].queryset
+        if isinstance(value, (list, tuple)):
+            return _plain(
+                [v if isinstance(v, models.Model) else queryset.filter(pk=getattr(v, "pk", v)).first() for v in value]
+            )
+        return _plain(value if isinstance(value, models.Model) else queryset.filter(pk=value).first())
+    return _plain(value)
+
+
+def _record(request, obj, verb, changes=None):
+    meeting = _meeting_of(obj)
+    if meeting is None or meeting.pk is None:
+        return
+    name = obj._meta.verbose_name
+    audit.record(
+        meeting,
+        request.user,
+        f"admin.{obj._meta.model_name}.{verb}",
+        f"{verb.capitalize()} {name} “{obj}” in the admin"[:500],
+        changes,
+    )
+
+
+def _form_changes(form, adding):
+    return {f: [None if adding else _initial(form, f), _plain(form.cleaned_data.get(f))] for f in form.changed_data}
+
+
+class AuditedMixin:
+    """Every change made through the admin to a meeting's record writes an audit row in the same
+    transaction, and bumps the revision a drafting form would check, so no edit is lost."""
+
+    def save_model(self, request, obj, form, change):
+        if change and hasattr(obj, "revision"):
+            obj.revision += 1
+        super().save_model(request, obj, form, change)
+        changes = _form_changes(form, not change)
+        if changes or not change:
+            _record(request, obj, "changed" if change else "added", changes)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            _record(request, obj, "added", {"": [None, str(obj)]})
+        for obj, fields in formset.changed_objects:
+            sub = next((f for f in formset.forms if f.instance.pk == obj.pk), None)
+            changes = _form_changes(sub, False) if sub is not None else {f: [None, None] for f in fields}
+            _record(request, obj, "changed", changes)
+        for obj in formset.deleted_objects:
+            _record(request, obj, "deleted", {"": [str(obj), None]})
+
+    def delete_model(self, request, obj):
+        if not isinstance(obj, Meeting):
+            _record(request, obj, "deleted", {"": [str(obj), None]})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                if not isinstance(obj, Meeting):
+                    _record(request, obj, "deleted", {"": [str(obj), None]})
+            super().delete_queryset(request, queryset)
 
 
 class FrozenWhenAdoptedMixin:
@@ -78,7 +172,7 @@ class AgendaItemInline(FrozenWhenAdoptedMixin, admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class MeetingAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
     list_display = ["date", "starts_at", "ends_at", "presidency", "status"]
     list_filter = ["status", "presidency"]
     date_hierarchy = "date"
@@ -112,7 +206,7 @@ class AttendeeInline(FrozenWhenAdoptedMixin, admin.TabularInline):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class AttendanceAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
     list_display = ["meeting", "delegation", "status", "label"]
     list_filter = ["status", "meeting__date"]
     search_fields = ["delegation__name", "label"]
@@ -141,7 +235,7 @@ class DecisionInline(FrozenWhenAdoptedMixin, admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class AgendaItemAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
     list_display = ["title", "meeting", "parent", "position"]
     list_filter = ["meeting__status", "meeting__date"]
     search_fields = ["title", "body"]
@@ -162,7 +256,7 @@ class AgendaItemAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
 
 
 @admin.register(ActionPoint)
-class ActionPointAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class ActionPointAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
     list_display = ["text", "agenda_item", "due_display", "status"]
     list_filter = ["status", "owners"]
     search_fields = ["text", "owners__name"]
@@ -183,7 +277,7 @@ class ActionPointAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
 
 
 @admin.register(ActionPointFollowUp)
-class ActionPointFollowUpAdmin(FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class ActionPointFollowUpAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
     """Follow-ups belong to the later meeting that records them, so they freeze with it."""
 
     list_display = ["action_point", "meeting", "status"]

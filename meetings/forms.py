@@ -1,13 +1,15 @@
 """Forms of the meetings app: they validate input and never run a workflow."""
 
+import json
 from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from delegations.models import Delegation, ThematicArea
-from meetings.models import ActionPoint, Meeting, ReviewComment
+from delegations.models import Delegation, Presidency, ThematicArea
+from meetings.drafting import ABSENT
+from meetings.models import ActionPoint, Attendance, Decision, Meeting, ReviewComment
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -237,3 +239,248 @@ class CommentForm(forms.Form):
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewComment.Outcome.choices)
+
+
+LEAD_SLOTS = 4
+
+
+def delegation_choices():
+    """Every delegation as choices, built once per request and shared by every field of a page."""
+    return [("", "---------"), *Delegation.objects.values_list("pk", "name")]
+
+
+class RevisionMixin:
+    """The revision a form started from and a snapshot of the text it showed, carried through
+    the round trip, so that a stale save is refused with a diff rather than overwriting."""
+
+    def add_revision_fields(self, revision, snapshot):
+        self.fields["revision"] = forms.IntegerField(widget=forms.HiddenInput, initial=revision, min_value=1)
+        self.fields["started"] = forms.CharField(widget=forms.HiddenInput, initial=json.dumps(snapshot), required=False)
+
+    def clean_started(self):
+        try:
+            started = json.loads(self.cleaned_data.get("started") or "{}")
+        except ValueError:
+            started = {}
+        return started if isinstance(started, dict) else {}
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "starts_at", "ends_at", "venue", "presidency"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        labels = {
+            "date": _("Date"),
+            "starts_at": _("Starts at"),
+            "ends_at": _("Ends at"),
+            "venue": _("Venue"),
+            "presidency": _("Presidency"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presidency"].queryset = Presidency.objects.select_related("delegation")
+        self.fields["presidency"].required = False
+        self.fields["presidency"].help_text = _("Leave empty for the presidency whose term covers the date.")
+        self.fields["venue"].widget.attrs["placeholder"] = _("e.g. a working lunch, online")
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if day and not cleaned.get("presidency"):
+            cleaned["presidency"] = Presidency.objects.current(day)
+            if cleaned["presidency"] is None:
+                self.add_error("presidency", _("No presidency's term covers this date: choose one."))
+            else:
+                self.instance.presidency = cleaned["presidency"]
+        return cleaned
+
+
+class MeetingEditForm(RevisionMixin, MeetingForm):
+    def __init__(self, *args, revision, snapshot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_revision_fields(revision, snapshot)
+
+
+class AttendanceRowForm(forms.Form):
+    STATUS_CHOICES = [*Attendance.Status.choices, (ABSENT, _("Absent"))]
+
+    delegation = forms.ModelChoiceField(queryset=Delegation.objects.all(), label=_("Delegation"), required=False)
+    label = forms.CharField(max_length=200, required=False, label=_("Written as"))
+    status = forms.ChoiceField(choices=STATUS_CHOICES, label=_("Status"), widget=forms.RadioSelect)
+    representatives = forms.MultipleChoiceField(
+        required=False, label=_("Representatives"), widget=forms.CheckboxSelectMultiple
+    )
+    remote = forms.MultipleChoiceField(required=False, label=_("Remote"), widget=forms.CheckboxSelectMultiple)
+    new_honorific = forms.CharField(max_length=40, required=False, label=_("Honorific"))
+    new_name = forms.CharField(max_length=200, required=False, label=_("Add a representative"))
+    new_remote = forms.BooleanField(required=False, label=_("Remote"))
+
+    def __init__(self, *args, representatives=None, delegation_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = self.initial.get("delegation")
+        if delegation_choices is not None:
+            self.fields["delegation"].choices = delegation_choices
+        self.fields["delegation"].widget.attrs["class"] = "form-select form-select-sm"
+        if known is not None:
+            self.fields["delegation"].widget = forms.HiddenInput()
+            self.delegation_obj = known
+            self.initial["delegation"] = known.pk
+        else:
+            self.delegation_obj = None
+            self.fields["status"].initial = Attendance.Status.PRESENT
+        reps = (representatives or {}).get(known.pk if known else None, [])
+        # Those recorded come first in their written order, then everyone else by name.
+        chosen = list(self.initial.get("representatives") or [])
+        ordered = chosen + [r for r in reps if r not in chosen]
+        self.rep_objects = {str(r.pk): r for r in ordered}
+        choices = [(str(r.pk), str(r)) for r in ordered]
+        self.fields["representatives"].choices = choices
+        self.fields["remote"].choices = choices
+        self.initial["representatives"] = [str(r.pk) for r in chosen]
+        self.initial["remote"] = [str(r.pk) for r in self.initial.get("remote") or []]
+
+    @property
+    def representative_rows(self):
+        """(present checkbox, remote checkbox) per representative, for a two-column sheet."""
+        return list(zip(self["representatives"], self["remote"], strict=True))
+
+    def clean(self):
+        cleaned = super().clean()
+        delegation = cleaned.get("delegation")
+        status = cleaned.get("status")
+        if delegation is None:
+            if cleaned.get("new_name") or cleaned.get("representatives"):
+                self.add_error("delegation", _("Choose the delegation."))
+            cleaned["status"] = ABSENT
+            return cleaned
+        if self.delegation_obj is not None and delegation != self.delegation_obj:
+            self.add_error("delegation", _("This row belongs to another delegation."))
+        picked = cleaned.get("representatives") or []
+        if status != Attendance.Status.PRESENT:
+            # Ticks pre-filled from last time simply lapse; a name typed in on purpose is a mistake.
+            picked = []
+            if cleaned.get("new_name"):
+                self.add_error("status", _("A delegation that is not present has no representatives listed."))
+        cleaned["representatives"] = [self.rep_objects[pk] for pk in picked if pk in self.rep_objects]
+        cleaned["remote"] = [self.rep_objects[pk] for pk in cleaned.get("remote") or [] if pk in picked]
+        cleaned["new_name"] = (cleaned.get("new_name") or "").strip()
+        return cleaned
+
+
+class BaseAttendanceFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            delegation = form.cleaned_data.get("delegation")
+            if delegation is None or form.cleaned_data.get("status") == ABSENT:
+                continue
+            if delegation.pk in seen:
+                form.add_error("delegation", _("This delegation is already on the sheet."))
+            seen.add(delegation.pk)
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=BaseAttendanceFormSet, extra=1, max_num=300)
+
+
+class AttendanceRevisionForm(RevisionMixin, forms.Form):
+    def __init__(self, *args, revision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_revision_fields(revision, {})
+
+
+class ItemForm(RevisionMixin, forms.Form):
+    title = forms.CharField(max_length=500, label=_("Title"))
+    body = forms.CharField(
+        required=False,
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 14, "data-markdown-editor": "true"}),
+        help_text=_("Markdown: a blank line between paragraphs, *italic*, **bold**, numbered lists as 1. 2. 3."),
+    )
+
+    def __init__(self, *args, revision, snapshot, delegation_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        for slot in range(1, LEAD_SLOTS + 1):
+            self.fields[f"lead_{slot}"] = forms.ModelChoiceField(
+                queryset=Delegation.objects.all(),
+                required=False,
+                label=_("Lead %(n)s") % {"n": slot},
+            )
+            self.fields[f"lead_{slot}"].choices = delegation_choices
+        self.add_revision_fields(revision, snapshot)
+
+    def clean(self):
+        cleaned = super().clean()
+        leads = [cleaned.get(f"lead_{slot}") for slot in range(1, LEAD_SLOTS + 1)]
+        leads = [lead for lead in leads if lead is not None]
+        if len({lead.pk for lead in leads}) != len(leads):
+            raise forms.ValidationError(_("A delegation leads an item once; remove the repeated lead."))
+        cleaned["leads"] = leads
+        return cleaned
+
+
+class ActionPointForm(forms.ModelForm):
+    class Meta:
+        model = ActionPoint
+        fields = ["text", "owners", "due_on", "due_at_next_meeting", "status"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "owners": forms.SelectMultiple(attrs={"size": 4}),
+        }
+        labels = {
+            "text": _("Action point"),
+            "owners": _("Owners"),
+            "due_on": _("Due on"),
+            "due_at_next_meeting": _("Due at the next meeting"),
+            "status": _("Status"),
+        }
+
+    def __init__(self, *args, delegation_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if delegation_choices is not None:
+            self.fields["owners"].choices = delegation_choices[1:]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("due_on") and cleaned.get("due_at_next_meeting"):
+            self.add_error("due_on", _("An action point is due on a date or at the next meeting, not both."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        pass  # the form's clean() states the same rules with a clearer message
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"text": _("Decision")}
+
+
+ActionPointFormSet = forms.modelformset_factory(
+    ActionPoint, form=ActionPointForm, extra=1, can_delete=True, max_num=100
+)
+DecisionFormSet = forms.modelformset_factory(Decision, form=DecisionForm, extra=1, can_delete=True, max_num=100)
+
+
+class FollowUpForm(forms.Form):
+    action_point = forms.ModelChoiceField(queryset=ActionPoint.objects.none(), widget=forms.HiddenInput)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Follow-up note"))
+    status = forms.ChoiceField(choices=ActionPoint.Status.choices, label=_("Status after this meeting"))
+
+    def __init__(self, *args, action_points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_point"].queryset = action_points
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(required=False, max_length=200_000)

@@ -108,6 +108,11 @@ class Meeting(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: each drafting save bumps it, and a form started from an older
+    # revision is refused (meetings/drafting.py) so that no edit is silently lost.
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    # The attendance sheet is locked on its own, so that fixing the venue doesn't refuse it.
+    attendance_revision = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -187,6 +192,9 @@ class Meeting(models.Model):
     def latest_version(self):
         """The latest circulated version (a MinutesVersion), or None if never circulated."""
         return self.versions.order_by("-number").first()
+
+    def get_drafting_url(self):
+        return reverse("meetings:drafting_meeting", args=[self.date.isoformat()])
 
     def clean(self):
         if self.presidency_id and self.date:
@@ -327,6 +335,8 @@ class AgendaItem(FrozenWithMeeting):
     minutes_to_adopt = models.ForeignKey(
         "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="adopting_items"
     )
+    # Optimistic locking, as on Meeting.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]

@@ -98,3 +98,8 @@ def may_break_silence(user, meeting):
 
 def can_publish(user, meeting):
     return can_run_workflow(user, meeting) and meeting.status == "adopted"
+
+
+def can_draft(user):
+    """May open the drafting workspace and start a new meeting (pages about no one record)."""
+    return is_isu_staff(user)

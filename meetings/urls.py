@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import api, feeds, registers, review_views, views
+from meetings import api, drafting_views, feeds, registers, review_views, views
 
 app_name = "meetings"
 
@@ -35,4 +35,23 @@ urlpatterns = [
     path("meetings/<str:meeting_date>/silence/start/", review_views.silence_start, name="silence_start"),
     path("meetings/<str:meeting_date>/silence/break/", review_views.silence_break, name="silence_break"),
     path("meetings/<str:meeting_date>/publish/", review_views.meeting_publish, name="meeting_publish"),
+    # ISU staff's drafting pages
+    path("drafting/", drafting_views.drafting_workspace, name="drafting_workspace"),
+    path("drafting/new/", drafting_views.drafting_meeting_new, name="drafting_meeting_new"),
+    path("drafting/preview/", drafting_views.drafting_preview, name="drafting_preview"),
+    path("drafting/<str:meeting_date>/", drafting_views.drafting_meeting, name="drafting_meeting"),
+    path("drafting/<str:meeting_date>/attendance/", drafting_views.drafting_attendance, name="drafting_attendance"),
+    path("drafting/<str:meeting_date>/follow-ups/", drafting_views.drafting_follow_up, name="drafting_follow_up"),
+    path("drafting/<str:meeting_date>/items/add/", drafting_views.drafting_item_add, name="drafting_item_add"),
+    path("drafting/<str:meeting_date>/items/<int:item_id>/", drafting_views.drafting_item, name="drafting_item"),
+    path(
+        "drafting/<str:meeting_date>/items/<int:item_id>/remove/",
+        drafting_views.drafting_item_remove,
+        name="drafting_item_remove",
+    ),
+    path(
+        "drafting/<str:meeting_date>/items/<int:item_id>/move/",
+        drafting_views.drafting_item_move,
+        name="drafting_item_move",
+    ),
 ]

@@ -1,0 +1,133 @@
+"""Who may use the drafting pages: ISU staff draft; coordinators, outsiders and anonymous
+visitors get 404 for drafts (their existence must not leak), 403 where they may see but not act,
+and anonymous visitors to the workspace are sent to log in."""
+
+import pytest
+from django.test import Client
+
+from meetings.models import AgendaItem, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+DRAFT, PUBLISHED, ADOPTED = "2018-11-13", "2018-09-25", "2018-08-30"
+
+
+def as_(persona, request):
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    return client
+
+
+def meeting_pages(day):
+    # The meeting is checked before the item, so a meeting without items still answers 403/404.
+    item = AgendaItem.objects.filter(meeting__date=day).first() or AgendaItem(pk=999999)
+    return [
+        ("get", f"/drafting/{day}/"),
+        ("get", f"/drafting/{day}/attendance/"),
+        ("get", f"/drafting/{day}/items/{item.pk}/"),
+        ("post", f"/drafting/{day}/items/add/"),
+        ("post", f"/drafting/{day}/items/{item.pk}/move/"),
+        ("post", f"/drafting/{day}/items/{item.pk}/remove/"),
+        ("post", f"/drafting/{day}/follow-ups/"),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "outsider"])
+def test_the_workspace_sends_anonymous_to_log_in_and_refuses_others(persona, request, demo):
+    client = as_(persona, request)
+    for url in ("/drafting/", "/drafting/new/"):
+        response = client.get(url)
+        if persona == "anonymous":
+            assert response.status_code == 302
+            assert response["Location"] == f"/accounts/login/?next={url}"
+        else:
+            assert response.status_code == 403
+
+
+def test_a_coordinator_may_not_draft(coordinator, demo):
+    client = Client()
+    client.force_login(coordinator)
+    assert client.get("/drafting/").status_code == 403
+    assert "Only ISU staff draft minutes." in client.get("/drafting/new/").content.decode()
+    assert client.post("/drafting/preview/", {"body": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "outsider", "coordinator"])
+def test_others_get_404_for_every_page_of_a_draft(persona, request, demo):
+    client = as_(persona, request)
+    for method, url in meeting_pages(DRAFT):
+        assert getattr(client, method)(url).status_code == 404, url
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("day", [PUBLISHED, ADOPTED])
+def test_staff_get_403_with_a_clear_message_once_minutes_are_adopted(isu_staff, demo, day):
+    client = Client()
+    client.force_login(isu_staff)
+    for method, url in meeting_pages(day):
+        if url == f"/drafting/{day}/":
+            method = "post"  # the meeting's own page opens read-only (see below)
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, url
+        assert "adopted" in response.content.decode()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("day", [PUBLISHED, ADOPTED])
+def test_staff_open_adopted_minutes_read_only_with_their_workflow_actions(isu_staff, demo, day):
+    client = Client()
+    client.force_login(isu_staff)
+    response = client.get(f"/drafting/{day}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "the official record can no longer be changed" in html
+    assert "meetings/_workflow_actions.html" in [t.name for t in response.templates]
+    assert 'method="post"' not in html
+
+
+def test_anonymous_may_see_but_not_edit_published_minutes(client, demo):
+    for method, url in meeting_pages(PUBLISHED):
+        assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_an_unknown_or_malformed_date_is_404(client, isu_staff, demo):
+    client.force_login(isu_staff)
+    assert client.get("/drafting/2099-01-01/").status_code == 404
+    assert client.get("/drafting/not-a-date/").status_code == 404
+
+
+def test_staff_see_unpublished_meetings_newest_first_with_badges(client, isu_staff, demo):
+    client.force_login(isu_staff)
+    response = client.get("/drafting/")
+    assert [m.date.isoformat() for m in response.context["meetings"]] == [DRAFT, ADOPTED]
+    html = response.content.decode()
+    assert "status-badge status-draft" in html and "status-badge status-adopted" in html
+    assert f'href="/drafting/{DRAFT}/"' in html
+    assert f'href="/meetings/{DRAFT}/minutes.pdf"' in html
+
+
+def test_the_workspace_runs_a_constant_number_of_queries(client, isu_staff, demo, django_assert_max_num_queries):
+    from tests.factories import MeetingFactory
+
+    for _ in range(10):
+        MeetingFactory(presidency=demo[DRAFT].presidency)
+    client.force_login(isu_staff)
+    with django_assert_max_num_queries(5):
+        assert client.get("/drafting/").status_code == 200
+
+
+def test_the_meeting_page_runs_a_constant_number_of_queries(client, isu_staff, demo, django_assert_max_num_queries):
+    client.force_login(isu_staff)
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/drafting/{DRAFT}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Preview the PDF (DRAFT)" in html
+    assert f'href="/meetings/{DRAFT}/"' in html
+
+
+def test_the_meeting_page_includes_the_workflow_actions(client, isu_staff, demo):
+    client.force_login(isu_staff)
+    response = client.get(f"/drafting/{DRAFT}/")
+    assert "meetings/_workflow_actions.html" in [t.name for t in response.templates]

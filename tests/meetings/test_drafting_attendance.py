@@ -1,0 +1,169 @@
+"""The attendance sheet: pre-filled with the committee, each delegation marked present, apologies
+or absent, representatives picked in order or added inline; saved in one transaction."""
+
+import datetime
+
+import pytest
+
+from delegations.models import Representative
+from meetings import drafting
+from meetings.models import Attendance, AuditEntry, Meeting
+from tests.meetings.pages import form_data
+
+pytestmark = pytest.mark.django_db
+
+NEW = "2018-12-11"
+URL = f"/drafting/{NEW}/attendance/"
+
+
+@pytest.fixture
+def meeting(demo, isu_staff):
+    presidency = demo["2018-11-13"].presidency
+    return drafting.create_meeting(isu_staff, date=datetime.date(2018, 12, 11), presidency=presidency)
+
+
+@pytest.fixture
+def staff_client(client, isu_staff):
+    client.force_login(isu_staff)
+    return client
+
+
+def sheet(response):
+    return [
+        (form.delegation_obj.name if form.delegation_obj else None, form["status"].value())
+        for form in response.context["formset"]
+    ]
+
+
+def test_a_fresh_sheet_lists_the_committee_in_the_records_order(staff_client, meeting):
+    response = staff_client.get(URL)
+    assert sheet(response) == [
+        ("Sri Lanka", "present"),
+        ("Panama", "present"),
+        ("Chile", "present"),
+        ("Ireland", "present"),
+        ("Spain", "present"),
+        ("Sweden", "present"),
+        ("Lao PDR", "present"),
+        ("Netherlands", "present"),
+        ("Peru", "present"),
+        ("Iraq", "present"),
+        ("New Zealand", "present"),
+        ("CMC", "present"),
+        ("ICRC", "present"),
+        ("UNODA", "present"),
+        ("ISU CCM", "present"),
+        (None, "present"),  # a row to add another delegation
+    ]
+    assert response.context["formset"][0]["label"].value() == "Sri Lanka – 9MSP Presidency"
+    assert "Sri Lanka – 9MSP Presidency" in response.content.decode()
+
+
+def test_staff_mark_attendance_pick_and_add_representatives(staff_client, meeting):
+    page = staff_client.get(URL)
+    forms = page.context["formset"].forms
+    data = form_data(page, "formset", "revision_form")
+    for index in range(len(forms)):
+        data[f"form-{index}-status"] = "absent"
+    sri_lanka = forms[0]
+    first, second = list(sri_lanka.rep_objects.values())[:2]
+    data.update(
+        {
+            "form-0-status": "present",
+            "form-0-representatives": [str(second.pk), str(first.pk)],
+            "form-0-remote": [str(first.pk)],
+            "form-1-status": "present",
+            "form-1-new_honorific": "Mr.",
+            "form-1-new_name": "Juan Pérez",
+            "form-1-new_remote": "on",
+            "form-2-status": "apologies",
+        }
+    )
+    response = staff_client.post(URL, data)
+    assert response.status_code == 302
+    rows = Meeting.objects.get(date=NEW).attendance_list()
+    assert [(r.display_name, r.status) for r in rows] == [
+        ("Sri Lanka – 9MSP Presidency", "present"),
+        ("Panama", "present"),
+        ("Chile", "apologies"),
+    ]
+    people = [(a.representative, a.remote) for a in rows[0].attendees.all()]
+    assert people == [(second, False), (first, True)]
+    added = rows[1].attendees.get()
+    assert (added.honorific, added.representative.name, added.remote) == ("Mr.", "Juan Pérez", True)
+    assert Representative.objects.filter(name="Juan Pérez", delegation__name="Panama").exists()
+    entry = AuditEntry.objects.get(action="attendance.changed")
+    assert entry.changes["Chile"] == [None, "Apologies"]
+
+
+def test_a_saved_sheet_shows_the_rest_of_the_committee_as_absent(staff_client, demo):
+    response = staff_client.get("/drafting/2018-11-13/attendance/")
+    rows = sheet(response)
+    assert rows[:4] == [
+        ("Sri Lanka", "present"),
+        ("New Zealand", "present"),
+        ("ISU CCM", "present"),
+        ("Zambia", "apologies"),
+    ]
+    assert ("Panama", "absent") in rows
+
+
+def test_another_delegation_can_be_added_on_the_blank_row(staff_client, meeting, demo):
+    page = staff_client.get(URL)
+    data = form_data(page, "formset", "revision_form")
+    blank = len(page.context["formset"].forms) - 1
+    from delegations.models import Delegation
+
+    austria = Delegation.objects.get(name="Austria")
+    data.update(
+        {
+            f"form-{blank}-delegation": str(austria.pk),
+            f"form-{blank}-status": "present",
+            f"form-{blank}-new_name": "Anna Gruber",
+        }
+    )
+    assert staff_client.post(URL, data).status_code == 302
+    assert (
+        Attendance.objects.get(meeting=meeting, delegation=austria).attendees.get().representative.name == "Anna Gruber"
+    )
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"form-2-status": "apologies", "form-2-new_name": "Someone"}, "has no representatives listed"),
+        ({"form-0-status": "bogus"}, "Select a valid choice."),
+        ({"form-0-delegation": "999999"}, "Select a valid choice."),
+        ({"form-TOTAL_FORMS": "x"}, "ManagementForm data is missing or has been tampered with"),
+        ({"revision": "x"}, ""),
+    ],
+)
+def test_bad_input_is_a_form_error_never_a_500(staff_client, meeting, changes, message):
+    data = form_data(staff_client.get(URL), "formset", "revision_form")
+    response = staff_client.post(URL, {**data, **changes})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_the_sheet_runs_a_constant_number_of_queries(staff_client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert staff_client.get("/drafting/2018-11-13/attendance/").status_code == 200
+
+
+def test_a_fresh_sheet_ticks_who_came_last_time(staff_client, meeting, demo):
+    response = staff_client.get(URL)
+    sri_lanka = response.context["formset"][0]
+    last_time = Attendance.objects.get(meeting=demo["2018-11-13"], delegation__name="Sri Lanka")
+    expected = [str(a.representative_id) for a in last_time.attendees.all()]
+    assert expected
+    assert sri_lanka["representatives"].value() == expected
+
+
+def test_marking_apologies_drops_the_ticks_from_last_time(staff_client, meeting):
+    data = form_data(staff_client.get(URL), "formset", "revision_form")
+    assert data["form-0-representatives"]
+    assert staff_client.post(URL, {**data, "form-0-status": "apologies"}).status_code == 302
+    sri_lanka = Attendance.objects.get(meeting=meeting, delegation__name="Sri Lanka")
+    assert sri_lanka.status == "apologies"
+    assert not sri_lanka.attendees.exists()

@@ -1,0 +1,187 @@
+"""No lost edits: when two staff members edit the same item or meeting, the second save is
+refused with what changed, and the second person's text stays in the form to merge."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from meetings.models import AgendaItem, Attendance, AuditEntry, Meeting
+from tests.meetings.pages import form_data
+
+DRAFT = "2018-11-13"
+
+
+@pytest.fixture
+def item(demo):
+    return AgendaItem.objects.get(meeting=demo[DRAFT], title="Update by the Presidency")
+
+
+@pytest.fixture
+def second_staff(django_user_model):
+    """Erin, also of the ISU, editing at the same time as Alice."""
+    from django.contrib.auth.models import Group
+
+    from meetings.permissions import ISU_STAFF_GROUP
+
+    user = django_user_model.objects.create_user(username="erin", password="correct horse battery", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=ISU_STAFF_GROUP)[0])
+    return user
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def item_url(item):
+    return f"/drafting/{DRAFT}/items/{item.pk}/"
+
+
+def opened(client, url, *forms):
+    return form_data(client.get(url), *forms)
+
+
+ITEM_FORMS = ("form", "action_points", "decisions")
+
+
+@pytest.mark.django_db
+def test_the_second_item_save_is_refused_with_a_diff_and_keeps_the_text(isu_staff, second_staff, item):
+    alice, erin = logged_in(isu_staff), logged_in(second_staff)
+    alice_form = opened(alice, item_url(item), *ITEM_FORMS)
+    erin_form = opened(erin, item_url(item), *ITEM_FORMS)
+
+    assert erin.post(item_url(item), {**erin_form, "body": "The President reported on Geneva."}).status_code == 302
+    response = alice.post(item_url(item), {**alice_form, "body": "The President reported on Oslo."})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this after you opened it." in html
+    assert "<ins>The President reported on Geneva.</ins>" in html
+    assert "The President reported on Oslo.</textarea>" in html
+    item.refresh_from_db()
+    assert item.body == "The President reported on Geneva."
+    assert response.context["form"]["revision"].value() == "2"
+
+    # A deliberate resubmit, once merged, goes through.
+    merged = {**form_data(response, *ITEM_FORMS), "body": "The President reported on Geneva and Oslo."}
+    assert alice.post(item_url(item), merged).status_code == 302
+    item.refresh_from_db()
+    assert item.body == "The President reported on Geneva and Oslo."
+    assert item.revision == 3
+
+
+@pytest.mark.django_db
+def test_the_second_meeting_save_is_refused_with_what_changed(isu_staff, second_staff, demo):
+    url = f"/drafting/{DRAFT}/"
+    alice, erin = logged_in(isu_staff), logged_in(second_staff)
+    alice_form, erin_form = opened(alice, url, "form"), opened(erin, url, "form")
+
+    assert erin.post(url, {**erin_form, "venue": "Palais des Nations"}).status_code == 302
+    response = alice.post(url, {**alice_form, "venue": "Online"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this after you opened it." in html
+    assert "<ins>Palais des Nations</ins>" in html
+    assert 'value="Online"' in html
+    assert Meeting.objects.get(date=DRAFT).venue == "Palais des Nations"
+    assert alice.post(url, form_data(response, "form")).status_code == 302
+    assert Meeting.objects.get(date=DRAFT).venue == "Online"
+
+
+@pytest.mark.django_db
+def test_the_second_attendance_save_is_refused(isu_staff, second_staff, demo):
+    url = f"/drafting/{DRAFT}/attendance/"
+    alice, erin = logged_in(isu_staff), logged_in(second_staff)
+    alice_form = opened(alice, url, "formset", "revision_form")
+    erin_form = opened(erin, url, "formset", "revision_form")
+    assert erin.post(url, erin_form).status_code == 302
+    response = alice.post(url, {**alice_form, "form-3-status": "apologies"})
+    assert response.status_code == 200
+    assert "Someone else saved the attendance" in response.content.decode()
+    assert response.context["revision_form"]["revision"].value() == "2"
+
+
+def _race(users, url, forms, changes):
+    """Each user opens the page, all wait until everyone has read the same revision, then all
+    save at once, each on their own database connection. Returns the responses' status codes."""
+    barrier = threading.Barrier(len(users))
+    results = [None] * len(users)
+    errors = []
+
+    def run(index, user):
+        try:
+            client = logged_in(user)
+            data = opened(client, url, *forms)
+            barrier.wait(timeout=30)
+            results[index] = client.post(url, {**data, **changes[index]}).status_code
+        except Exception as exc:  # noqa: BLE001 — reported to the test below
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, user)) for i, user in enumerate(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_item_saves_on_postgresql_lose_no_update(postgres, isu_staff, second_staff, item):
+    texts = ["Alice's account of the update.", "Erin's account of the update."]
+    codes = _race([isu_staff, second_staff], item_url(item), ITEM_FORMS, [{"body": texts[0]}, {"body": texts[1]}])
+    assert sorted(codes) == [200, 302]
+    winner = texts[codes.index(302)]
+    item.refresh_from_db()
+    assert item.body == winner
+    assert item.revision == 2
+    changes = AuditEntry.objects.filter(action="item.changed")
+    assert changes.count() == 1
+    assert changes.get().changes["body"][1] == winner
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_meeting_saves_on_postgresql_lose_no_update(postgres, isu_staff, second_staff, demo):
+    url = f"/drafting/{DRAFT}/"
+    venues = ["Palais des Nations", "Online"]
+    codes = _race([isu_staff, second_staff], url, ["form"], [{"venue": venues[0]}, {"venue": venues[1]}])
+    assert sorted(codes) == [200, 302]
+    meeting = Meeting.objects.get(date=DRAFT)
+    assert meeting.venue == venues[codes.index(302)]
+    assert meeting.revision == 2
+    assert AuditEntry.objects.filter(action="meeting.changed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_attendance_saves_on_postgresql_lose_no_update(postgres, isu_staff, second_staff, demo):
+    url = f"/drafting/{DRAFT}/attendance/"
+    codes = _race(
+        [isu_staff, second_staff],
+        url,
+        ["formset", "revision_form"],
+        [{"form-3-status": "present"}, {"form-3-status": "absent"}],
+    )
+    assert sorted(codes) == [200, 302]
+    zambia = Attendance.objects.filter(meeting__date=DRAFT, delegation__name="Zambia")
+    if codes[0] == 302:
+        assert zambia.get().status == "present"
+    else:
+        assert not zambia.exists()
+    assert Meeting.objects.get(date=DRAFT).attendance_revision == 2
+
+
+@pytest.mark.django_db
+def test_a_tampered_revision_is_a_form_error(isu_staff, demo):
+    client = logged_in(isu_staff)
+    url = f"/drafting/{DRAFT}/"
+    response = client.post(url, {**opened(client, url, "form"), "revision": "zero", "venue": "Online"})
+    assert response.status_code == 200
+    assert "Enter a whole number." in response.content.decode()
+    assert Meeting.objects.get(date=DRAFT).venue != "Online"
