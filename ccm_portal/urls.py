@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from ccm_portal import views
 from meetings import registers
@@ -14,7 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", published_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token, so that public pages carry no per-visitor token and stay cacheable;
+    # the worst a forged request can do is change a visitor's interface language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("meetings.urls")),
     path("", include((registers.delegation_urlpatterns, "delegations"))),

@@ -76,7 +76,8 @@ def meeting_detail(request, meeting_date):
     return render(request, "meetings/meeting_detail.html", context)
 
 
-@published_page
+# Not @published_page: the stored official record carries its own ETag (its SHA-256) and is
+# cached as immutable; a draft is rendered for staff only.
 def meeting_pdf(request, meeting_date):
     """Adopted minutes: the stored official record, the same bytes forever. Drafts: rendered now."""
     meeting = get_meeting_or_404(request, meeting_date)

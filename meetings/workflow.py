@@ -78,8 +78,6 @@ def _set_adoption(locked, *, at_meeting, silence_procedure_ends_at, outcome, cor
         raise TransitionError("Choose how the minutes were adopted.")
     if corrections and outcome != Meeting.AdoptionOutcome.WITH_CORRECTIONS:
         raise TransitionError("Corrections go with the outcome 'adopted with corrections'.")
-    if outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS and not corrections.strip():
-        raise TransitionError("Minutes adopted with corrections need the corrections written down.")
     locked.status = Status.ADOPTED
     locked.adopted_at_meeting = at_meeting
     locked.silence_procedure_ends_at = silence_procedure_ends_at
@@ -184,6 +182,10 @@ def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECOR
     _check(locked, Status.ADOPTED, "adopt")
     if at_meeting is None:
         raise TransitionError("Choose the meeting at which the minutes were adopted.")
+    # Minutes adopted here are adopted with their corrections written down; the back catalogue
+    # (enter_archived_adoption) may only know that there were some.
+    if outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS and not corrections.strip():
+        raise TransitionError("Minutes adopted with corrections need the corrections written down.")
     _set_adoption(
         locked, at_meeting=at_meeting, silence_procedure_ends_at=None, outcome=outcome, corrections=corrections
     )

@@ -112,10 +112,11 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Decision {n}")
 
 
-def published_meeting(items=10, delegations=5, sub_items=1):
+def published_meeting(items=10, delegations=5, sub_items=1, before_adoption=None):
     """A published meeting of `items` top-level items (each with sub-items, a decision and an
     action point) and `delegations` delegations present with two representatives each; for
-    query-count tests and benchmarks. Reached through the workflow, as real records are."""
+    query-count tests and benchmarks. Reached through the workflow, as real records are;
+    `before_adoption(meeting)` adds to the record while it can still change."""
     from meetings import workflow
     from meetings.models import ItemLead
 
@@ -136,6 +137,8 @@ def published_meeting(items=10, delegations=5, sub_items=1):
             point = ActionPointFactory(agenda_item=sub)
             if attendances:
                 point.owners.add(attendances[sub_position % len(attendances)].delegation)
+    if before_adoption:
+        before_adoption(meeting)
     later = later_meeting(meeting)
     workflow.enter_archived_adoption(meeting, at_meeting=later)
     workflow.publish(meeting)

@@ -38,6 +38,37 @@ TABLE = {
     "meetings:silence_start": _row(404, 403, 302, 302),
     "meetings:silence_break": _row(404, 302, 403, 403),  # coordinators break silence, staff don't
     "meetings:meeting_publish": _row(404, 403, 302, 302),  # adopted minutes
+    # Drafting (ISU staff only): pages about a draft are 404 to whoever may not see it; the
+    # workspace and new-meeting pages send the anonymous to log in and refuse other users.
+    "meetings:drafting_workspace": _row(302, 403, 200, 200),
+    "meetings:drafting_meeting_new": _row(302, 403, 200, 200),
+    "meetings:drafting_preview": _row(302, 403, 200, 200),
+    "meetings:drafting_meeting": _row(404, 404, 200, 200),  # a draft
+    "meetings:drafting_attendance": _row(404, 404, 200, 200),
+    "meetings:drafting_follow_up": _row(404, 404, 302, 302),  # an empty follow-up: back, with a message
+    "meetings:drafting_item_add": _row(404, 404, 302, 302),
+    "meetings:drafting_item": _row(404, 404, 200, 200),
+    "meetings:drafting_item_remove": _row(404, 404, 302, 302),
+    "meetings:drafting_item_move": _row(404, 404, 302, 302),
+    # Importing the back catalogue: ISU staff only, no trace for anyone else.
+    "meetings:meeting_import": _row(404, 404, 200, 200),
+    "meetings:meeting_import_confirm": _row(404, 404, 302, 302),  # a tampered preview: back to the form
+    # The public portal: published records only, the same for everyone.
+    "meetings:record_verify": _row(200, 200, 200, 200),
+    "meetings:search": _row(200, 200, 200, 200),
+    "meetings:minutes_feed": _row(200, 200, 200, 200),
+    "meetings:meetings_calendar": _row(200, 200, 200, 200),
+    "meetings:api_meeting_list": _row(200, 200, 200, 200),
+    "meetings:api_meeting_detail": _row(404, 404, 404, 404),  # circulated minutes are not open data
+    "meetings:api_openapi": _row(200, 200, 200, 200),
+    "meetings:action_point_index": _row(200, 200, 200, 200),
+    "delegations:delegation_index": _row(200, 200, 200, 200),
+    "delegations:delegation_detail": _row(200, 200, 200, 200),
+    "delegations:presidency_index": _row(200, 200, 200, 200),
+    "delegations:presidency_detail": _row(200, 200, 200, 200),
+    "set_language": _row(302, 302, 302, 302),
+    "sitemap": _row(200, 200, 200, 200),
+    "healthz": _row(200, 200, 200, 200),
     "login": _row(200, 200, 200, 200),
     "logout": _row(405, 405, 405, 405),  # POST only
     "password_change": _row(302, 200, 200, 200),
@@ -57,6 +88,12 @@ POST_ONLY = {
     "meetings:silence_start",
     "meetings:silence_break",
     "meetings:meeting_publish",
+    "meetings:drafting_preview",
+    "meetings:drafting_follow_up",
+    "meetings:drafting_item_add",
+    "meetings:drafting_item_remove",
+    "meetings:drafting_item_move",
+    "meetings:meeting_import_confirm",
 }
 
 
@@ -112,6 +149,9 @@ def sample(name, world):
     """(url, data) for one URL name: data None means GET."""
     d = lambda m: m.date.isoformat()  # noqa: E731
     circ = d(world["circulated"])
+    draft = d(world["draft"])
+    item = world["draft"].agenda_items.order_by("position", "id").first()
+    presidency = world["circulated"].presidency
     samples = {
         "meetings:home": ((), None),
         "meetings:meeting_archive": ((), None),
@@ -128,6 +168,33 @@ def sample(name, world):
         "meetings:silence_start": ((circ,), {"ends_at": "2099-01-01T12:00"}),
         "meetings:silence_break": ((circ,), {"reason": "We object."}),
         "meetings:meeting_publish": ((d(world["adopted"]),), {}),
+        "meetings:drafting_workspace": ((), None),
+        "meetings:drafting_meeting_new": ((), None),
+        "meetings:drafting_preview": ((), {"body": "*Noted.*"}),
+        "meetings:drafting_meeting": ((draft,), None),
+        "meetings:drafting_attendance": ((draft,), None),
+        "meetings:drafting_follow_up": ((draft,), {}),
+        "meetings:drafting_item_add": ((draft,), {}),
+        "meetings:drafting_item": ((draft, item.pk), None),
+        "meetings:drafting_item_remove": ((draft, item.pk), {}),
+        "meetings:drafting_item_move": ((draft, item.pk), {"direction": "down"}),
+        "meetings:meeting_import": ((), None),
+        "meetings:meeting_import_confirm": ((), {"payload": "tampered", "status": "draft"}),
+        "meetings:record_verify": ((), None),
+        "meetings:search": ((), None),
+        "meetings:minutes_feed": ((), None),
+        "meetings:meetings_calendar": ((), None),
+        "meetings:api_meeting_list": ((), None),
+        "meetings:api_meeting_detail": ((circ,), None),
+        "meetings:api_openapi": ((), None),
+        "meetings:action_point_index": ((), None),
+        "delegations:delegation_index": ((), None),
+        "delegations:delegation_detail": ((presidency.delegation.slug,), None),
+        "delegations:presidency_index": ((), None),
+        "delegations:presidency_detail": ((presidency.name,), None),
+        "set_language": ((), {"language": "fr", "next": "/"}),
+        "sitemap": ((), None),
+        "healthz": ((), None),
         "login": ((), None),
         "logout": ((), None),
         "password_change": ((), None),

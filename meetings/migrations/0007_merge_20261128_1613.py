@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0004_revisions'),
-        ('meetings', '0006_merge_0004_review_0005_merge_20261128_1611'),
+        ("meetings", "0004_revisions"),
+        ("meetings", "0006_merge_0004_review_0005_merge_20261128_1611"),
     ]
 
-    operations = [
-    ]
+    operations = []

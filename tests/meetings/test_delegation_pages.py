@@ -81,8 +81,9 @@ def test_unknown_delegation_is_404(client, demo):
 def test_delegation_page_query_count_does_not_grow_with_the_record(client, django_assert_max_num_queries):
     delegation = DelegationFactory(name="Ruritania")
     for _ in range(5):
-        meeting = published_meeting(items=3, delegations=2)
-        AttendanceFactory(meeting=meeting, delegation=delegation)
+        published_meeting(
+            items=3, delegations=2, before_adoption=lambda m: AttendanceFactory(meeting=m, delegation=delegation)
+        )
     with django_assert_max_num_queries(12):
         assert client.get(delegation.get_absolute_url()).status_code == 200
 

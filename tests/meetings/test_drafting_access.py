@@ -58,7 +58,7 @@ def test_others_get_404_for_every_page_of_a_draft(persona, request, demo):
     client = as_(persona, request)
     for method, url in meeting_pages(DRAFT):
         assert getattr(client, method)(url).status_code == 404, url
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.filter(action__contains=".").exists()
 
 
 @pytest.mark.parametrize("day", [PUBLISHED, ADOPTED])
@@ -71,7 +71,7 @@ def test_staff_get_403_with_a_clear_message_once_minutes_are_adopted(isu_staff, 
         response = getattr(client, method)(url)
         assert response.status_code == 403, url
         assert "adopted" in response.content.decode()
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.filter(action__contains=".").exists()
 
 
 @pytest.mark.parametrize("day", [PUBLISHED, ADOPTED])
@@ -83,7 +83,8 @@ def test_staff_open_adopted_minutes_read_only_with_their_workflow_actions(isu_st
     html = response.content.decode()
     assert "the official record can no longer be changed" in html
     assert "meetings/_workflow_actions.html" in [t.name for t in response.templates]
-    assert 'method="post"' not in html
+    # The workflow's own buttons (publish) and the log-out form may post; nothing edits the record.
+    assert 'action="/drafting/' not in html
 
 
 def test_anonymous_may_see_but_not_edit_published_minutes(client, demo):

@@ -98,9 +98,12 @@ def test_a_bad_page_number_shows_a_page_and_says_why(client, demo, page, notice)
 def test_results_are_paginated(client, monkeypatch):
     monkeypatch.setattr("meetings.views.RESULTS_PER_PAGE", 2)
     for _ in range(3):
-        meeting = published_meeting(items=1, delegations=0, sub_items=0)
-        AgendaItemFactory(meeting=meeting, title="Atlantis")
-        search.index_meeting(meeting)
+        published_meeting(
+            items=1,
+            delegations=0,
+            sub_items=0,
+            before_adoption=lambda m: AgendaItemFactory(meeting=m, title="Atlantis"),
+        )
     first = client.get("/search/", {"q": "Atlantis"})
     assert found(first) == 3
     assert len(result_dates(first)) == 2
@@ -109,9 +112,14 @@ def test_results_are_paginated(client, monkeypatch):
 
 
 def test_the_snippet_escapes_the_record_text(client):
-    meeting = published_meeting(items=0, delegations=0, sub_items=0)
-    AgendaItemFactory(meeting=meeting, title="Atlantis", body="Atlantis said <script>alert(1)</script> & more.")
-    search.index_meeting(meeting)
+    published_meeting(
+        items=0,
+        delegations=0,
+        sub_items=0,
+        before_adoption=lambda m: AgendaItemFactory(
+            meeting=m, title="Atlantis", body="Atlantis said <script>alert(1)</script> & more."
+        ),
+    )
     body = client.get("/search/", {"q": "Atlantis"}).content.decode()
     assert "<script>alert" not in body
 
