@@ -56,7 +56,9 @@ def axe_script():
     return AXE_SCRIPT
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: Playwright's sync API must be stopped before another module (the browser flow
+# test) starts its own.
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 

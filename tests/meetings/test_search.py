@@ -137,12 +137,22 @@ def test_reindex_rebuilds_entries_for_published_minutes_only(demo):
 
 
 def test_postgresql_ranks_the_better_match_first(client, postgres):
-    weak = published_meeting(items=0, delegations=0, sub_items=0)
-    AgendaItemFactory(meeting=weak, title="Any other business", body="Atlantis was mentioned once.")
-    strong = published_meeting(items=0, delegations=0, sub_items=0)
-    AgendaItemFactory(meeting=strong, title="Atlantis", body="Atlantis, Atlantis and Atlantis again.")
-    search.index_meeting(weak)
-    search.index_meeting(strong)
+    weak = published_meeting(
+        items=0,
+        delegations=0,
+        sub_items=0,
+        before_adoption=lambda m: AgendaItemFactory(
+            meeting=m, title="Any other business", body="Atlantis was mentioned once."
+        ),
+    )
+    strong = published_meeting(
+        items=0,
+        delegations=0,
+        sub_items=0,
+        before_adoption=lambda m: AgendaItemFactory(
+            meeting=m, title="Atlantis", body="Atlantis, Atlantis and Atlantis again."
+        ),
+    )
     assert result_dates(client.get("/search/", {"q": "atlantis"})) == [strong.date.isoformat(), weak.date.isoformat()]
 
 
