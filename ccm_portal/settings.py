@@ -42,10 +42,10 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example)")
-    # Only a local, DEBUG run may go without a secret; it is random per process.
+# Without one, a key random to this process lets offline commands (check, makemigrations, migrate,
+# collectstatic) run; serving with DEBUG off refuses to start (ccm_portal/checks.py).
+SECRET_KEY_IS_EPHEMERAL = not SECRET_KEY
+if SECRET_KEY_IS_EPHEMERAL:
     from django.core.management.utils import get_random_secret_key
 
     SECRET_KEY = get_random_secret_key()
@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "ccm_portal",
     "delegations",
     "meetings",
 ]

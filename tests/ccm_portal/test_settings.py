@@ -39,10 +39,23 @@ def test_database_url_picks_postgresql():
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
-def test_production_without_a_secret_key_refuses_to_start():
-    result = load_settings()
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_production_without_a_secret_key_refuses_to_serve():
+    clean = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DEBUG", "SECRET_KEY")}
+    for module in ("ccm_portal.wsgi", "ccm_portal.asgi"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {module}"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode != 0, module
+        assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_offline_commands_run_without_a_secret_key_and_warn_about_it():
+    clean = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DEBUG", "SECRET_KEY")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ccm_portal.W001" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize(
