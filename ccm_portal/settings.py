@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ccm_portal",
     "delegations",
     "meetings",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -5,9 +5,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from ccm_portal import views
-from meetings import registers
-from meetings.caching import published_page
-from meetings.sitemaps import SITEMAPS
+from portal.caching import published_page
+from portal.sitemaps import SITEMAPS
 
 admin.site.site_header = "CCM Portal administration"
 admin.site.site_title = "CCM Portal admin"
@@ -20,6 +19,7 @@ urlpatterns = [
     # the worst a forged request can do is change a visitor's interface language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Staff and coordinators' pages first: "meetings/import/" is not a meeting's date.
     path("", include("meetings.urls")),
-    path("", include((registers.delegation_urlpatterns, "delegations"))),
+    path("", include("portal.urls")),
 ]

@@ -50,7 +50,7 @@ class Delegation(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("delegations:delegation_detail", args=[self.slug])
+        return reverse("portal:delegation_detail", args=[self.slug])
 
     @property
     def is_state(self):
@@ -138,7 +138,7 @@ class Presidency(models.Model):
         return f"{self.name} Presidency ({self.delegation})"
 
     def get_absolute_url(self):
-        return reverse("delegations:presidency_detail", args=[self.name])
+        return reverse("portal:presidency_detail", args=[self.name])
 
 
 class ThematicArea(models.Model):

@@ -29,7 +29,7 @@ from meetings.forms import (
     delegation_choices,
 )
 from meetings.models import AgendaItem, Meeting
-from meetings.views import get_meeting_or_404
+from meetings.permissions import get_meeting_or_404
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this after you opened it. Your text is still in the form: compare it with "

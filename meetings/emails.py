@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from meetings.permissions import COORDINATORS_GROUP, ISU_STAFF_GROUP
+from meetings.roles import COORDINATORS_GROUP, ISU_STAFF_GROUP
 
 
 def _recipients(group):
@@ -84,11 +84,11 @@ def notify_silence_broken(procedure):
 
 def notify_adopted(meeting):
     subject = _("Minutes of %(date)s adopted") % {"date": _meeting_name(meeting)}
-    context = {"meeting": meeting, "meeting_url": _url("meetings:meeting_detail", meeting)}
+    context = {"meeting": meeting, "meeting_url": _url("portal:meeting_detail", meeting)}
     return send("minutes_adopted", subject, sorted({*coordinators(), *isu_staff()}), context)
 
 
 def notify_published(meeting):
     subject = _("Minutes of %(date)s published") % {"date": _meeting_name(meeting)}
-    context = {"meeting": meeting, "meeting_url": _url("meetings:meeting_detail", meeting)}
+    context = {"meeting": meeting, "meeting_url": _url("portal:meeting_detail", meeting)}
     return send("minutes_published", subject, sorted({*coordinators(), *isu_staff()}), context)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency, Representative, ThematicArea
 from meetings.markup import render_markdown
+from meetings.roles import is_coordinator, is_isu_staff
 
 # Item 1 of every set of minutes is "Present" (the attendance), so the agenda proper starts at 2.
 FIRST_ITEM_NUMBER = 2
@@ -62,13 +63,15 @@ class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one visibility rule: the public sees published minutes, coordinators also
         circulated and adopted ones, ISU staff everything."""
-        from meetings import permissions
+        return self.filter(status__in=self.visible_statuses(user))
 
-        if permissions.is_isu_staff(user):
-            return self.all()
-        if permissions.is_coordinator(user):
-            return self.exclude(status=Meeting.Status.DRAFT)
-        return self.published()
+    @staticmethod
+    def visible_statuses(user):
+        if is_isu_staff(user):
+            return list(Meeting.Status.values)
+        if is_coordinator(user):
+            return [Meeting.Status.CIRCULATED, Meeting.Status.ADOPTED, Meeting.Status.PUBLISHED]
+        return [Meeting.Status.PUBLISHED]
 
 
 class Meeting(models.Model):
@@ -180,10 +183,10 @@ class Meeting(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting_detail", args=[self.date.isoformat()])
+        return reverse("portal:meeting_detail", args=[self.date.isoformat()])
 
     def get_pdf_url(self):
-        return reverse("meetings:meeting_pdf", args=[self.date.isoformat()])
+        return reverse("portal:meeting_pdf", args=[self.date.isoformat()])
 
     def delete(self, *args, **kwargs):
         _refuse_if_frozen(Meeting.objects.filter(pk=self.pk))
@@ -604,7 +607,7 @@ class SearchDocument(models.Model):
 
     def get_absolute_url(self):
         """The meeting's page, from the denormalised date: no query for the meeting."""
-        return reverse("meetings:meeting_detail", args=[self.date.isoformat()])
+        return reverse("portal:meeting_detail", args=[self.date.isoformat()])
 
 
 class MinutesVersion(models.Model):

@@ -1,35 +1,39 @@
-"""Who may do what: plain predicates that views, templates and querysets all ask."""
+"""Who may do what: plain predicates that views and templates ask, and the one loader of a meeting
+for views. Whether a move is allowed in the minutes' current state is meetings/workflow.py's call."""
 
-ISU_STAFF_GROUP = "ISU staff"
-COORDINATORS_GROUP = "Coordinators"
+from datetime import date
 
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-def _in_group(user, name):
-    if not user.is_authenticated:
-        return False
-    cache = getattr(user, "_ccm_groups", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._ccm_groups = cache
-    return name in cache
+from meetings.models import Meeting
+from meetings.roles import is_coordinator, is_isu_staff
+
+__all__ = ["is_coordinator", "is_isu_staff"]
 
 
-def is_isu_staff(user):
-    return user.is_authenticated and (user.is_superuser or _in_group(user, ISU_STAFF_GROUP))
-
-
-def is_coordinator(user):
-    return _in_group(user, COORDINATORS_GROUP)
+def get_meeting_or_404(request, meeting_date):
+    """The one way views load a meeting: whoever may not see it gets 404, so a draft's
+    existence never leaks. Views then ask a predicate below and answer 403 to whoever may see
+    but not act."""
+    try:
+        day = date.fromisoformat(meeting_date)
+    except ValueError:
+        raise Http404(_("No such meeting.")) from None
+    meeting = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("presidency__delegation", "adopted_at_meeting", "official_record")
+        .filter(date=day)
+        .first()
+    )
+    if meeting is None:
+        raise Http404(_("No such meeting."))
+    return meeting
 
 
 def can_view_meeting(user, meeting):
-    from meetings.models import Meeting
-
-    if meeting.status == Meeting.Status.PUBLISHED:
-        return True
-    if is_isu_staff(user):
-        return True
-    return is_coordinator(user) and meeting.status != Meeting.Status.DRAFT
+    # The rule itself lives in the queryset (MeetingQuerySet.visible_statuses); this asks it.
+    return meeting.status in Meeting.objects.visible_statuses(user)
 
 
 def can_edit_meeting(user, meeting):
@@ -51,8 +55,6 @@ def can_view_versions(user, meeting):
 
 def can_comment(user, meeting):
     """Comment on the version under review, while the minutes are circulated."""
-    from meetings.models import Meeting
-
     return can_review(user, meeting) and meeting.status == Meeting.Status.CIRCULATED
 
 

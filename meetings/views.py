@@ -1,248 +1,287 @@
-"""Views of the record: home, the archive of published minutes, a meeting, its PDF, the page that
-tells whether a PDF is an official record, search, and the ISU's import of existing minutes."""
+"""Review pages for one meeting: circulated versions and their comments, version diffs, the
+audit trail, and the POST endpoints of the workflow (thin: check, validate, call the verb)."""
 
-import logging
-from datetime import date
-
-from django.conf import settings
 from django.contrib import messages
-from django.core import signing
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.forms import HiddenInput
-from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings import importer, pdf, permissions, verification
-from meetings import search as search_index
-from meetings.caching import publication_stamp, published_page
-from meetings.forms import MinutesConfirmForm, MinutesUploadForm, SearchForm
-from meetings.models import Meeting
-
-logger = logging.getLogger(__name__)
-
-IMPORT_SALT = "meetings.import"
-# The preview must be confirmed within this many seconds.
-IMPORT_MAX_AGE = 3600
-
-RESULTS_PER_PAGE = 20
+from meetings import permissions, review, versions, workflow
+from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, CommentForm, ReplyForm, SilenceForm
+from meetings.models import ReviewComment, SilenceProcedure
+from meetings.permissions import get_meeting_or_404
 
 
-def get_meeting_or_404(request, meeting_date):
-    """The one way views load a meeting: whoever may not see it gets 404, so a draft's
-    existence never leaks."""
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _version_or_404(meeting, number):
     try:
-        day = date.fromisoformat(meeting_date)
-    except ValueError:
-        raise Http404(_("No such meeting.")) from None
-    meeting = (
-        Meeting.objects.visible_to(request.user)
-        .select_related("presidency__delegation", "adopted_at_meeting", "official_record")
-        .filter(date=day)
-        .first()
-    )
-    if meeting is None:
-        raise Http404(_("No such meeting."))
-    return meeting
+        return meeting.versions.get(number=int(number))
+    except (ValueError, TypeError, meeting.versions.model.DoesNotExist):
+        raise Http404("No such version.") from None
 
 
-@published_page
-def home(request):
-    latest = Meeting.objects.published().select_related("presidency__delegation")[:5]
-    return render(request, "meetings/home.html", {"latest": latest})
-
-
-@published_page
-def meeting_archive(request):
-    meetings = Meeting.objects.published().select_related("presidency__delegation")
-    return render(request, "meetings/meeting_archive.html", {"meetings": meetings})
-
-
-@published_page
-def meeting_detail(request, meeting_date):
+def meeting_review(request, meeting_date):
     meeting = get_meeting_or_404(request, meeting_date)
-    if meeting_date != meeting.date.isoformat():
-        # One canonical address per meeting, whatever spelling of the date reached it.
-        return redirect(meeting, permanent=True)
+    _require(permissions.can_review(request.user, meeting))
+    all_versions = list(meeting.versions.order_by("number"))
+    if not all_versions:
+        show_history = permissions.can_view_history(request.user, meeting)
+        context = {"meeting": meeting, "version": None, "show_history": show_history}
+        return render(request, "meetings/meeting_review.html", context)
+    version = all_versions[-1]
+    if request.GET.get("version"):
+        version = _version_or_404(meeting, request.GET["version"])
+    comments = list(version.comments.select_related("author", "replied_by"))
+    staff = permissions.is_isu_staff(request.user)
+    if not staff:
+        # A coordinator sees what became of their own comments; the staff see everyone's.
+        comments = [c for c in comments if c.author_id == request.user.pk]
+    by_item = {}
+    for comment in comments:
+        by_item.setdefault(comment.item_key, []).append(comment)
+    items = [{**item, "comments": by_item.get(item["key"], [])} for item in version.snapshot.get("items", [])]
+    is_current = version.pk == all_versions[-1].pk
+    can_comment = is_current and permissions.can_comment(request.user, meeting) and version.open_for_comments
+    can_reply = permissions.can_reply_to_comments(request.user, meeting)
     context = {
         "meeting": meeting,
-        "attendance": meeting.attendance_list(),
-        "agenda": meeting.agenda(),
-        "official_record": pdf.stored_record(meeting),
+        "version": version,
+        "versions": all_versions,
+        "is_current": is_current,
+        "attendance": version.snapshot.get("attendance", []),
+        "present_comments": by_item.get("present", []),
+        "items": items,
+        "can_comment": can_comment,
+        "comment_form": CommentForm(version=version) if can_comment else None,
+        "can_reply": can_reply,
+        "outcomes": ReviewComment.Outcome.choices,
+        "show_history": permissions.can_view_history(request.user, meeting),
     }
-    return render(request, "meetings/meeting_detail.html", context)
-
-
-# Not @published_page: the stored official record carries its own ETag (its SHA-256) and is
-# cached as immutable; a draft is rendered for staff only.
-def meeting_pdf(request, meeting_date):
-    """Adopted minutes: the stored official record, the same bytes forever. Drafts: rendered now."""
-    meeting = get_meeting_or_404(request, meeting_date)
-    if meeting_date != meeting.date.isoformat():
-        return redirect(meeting.get_pdf_url(), permanent=True)
-    try:
-        if meeting.is_adopted:
-            return _official_record_response(request, meeting, pdf.stored_record(meeting) or pdf.official_pdf(meeting))
-        content = pdf.render_minutes_pdf(meeting)
-    except pdf.PdfUnavailable as exc:
-        return render(request, "meetings/pdf_unavailable.html", {"reason": str(exc)}, status=503)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
-
-
-def _official_record_response(request, meeting, record):
-    etag = f'"{record.sha256}"'
-    if etag in parse_etags(request.headers.get("If-None-Match", "")) or request.headers.get("If-None-Match") == "*":
-        response = HttpResponseNotModified()
-    else:
-        try:
-            with record.file.open("rb") as stored:
-                content = stored.read()
-        except OSError:
-            # Never re-rendered in its place: an official record is the file stored at adoption.
-            logger.exception("The official record of %s is missing from storage", meeting)
-            reason = "the stored official record cannot be read; the staff have been alerted."
-            return render(request, "meetings/pdf_unavailable.html", {"reason": reason}, status=503)
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
-    response["ETag"] = etag
-    # Adopted but unpublished minutes are for coordinators only: no shared cache may keep them.
-    audience = {"public": True} if meeting.status == Meeting.Status.PUBLISHED else {"private": True}
-    patch_cache_control(response, **audience, max_age=365 * 24 * 3600, immutable=True)
-    return response
-
-
-def record_verify(request):
-    """Anyone may upload a PDF and learn whether it is an official record, and which; the file
-    is read to hash it and never kept."""
-    result = refused = None
-    form = verification.VerifyForm()
-    if request.method == "POST":
-        if verification.too_large(request):
-            refused = verification.too_large_message()
-        else:
-            form = verification.VerifyForm(request.POST, request.FILES)
-            if form.is_valid():
-                result = verification.check(form.cleaned_data["document"], request.user)
-    context = {"form": form, "result": result, "refused": refused, "max_mb": settings.VERIFY_MAX_UPLOAD // 2**20}
-    status = 400 if refused or form.errors else 200
-    return render(request, "meetings/record_verify.html", context, status=status)
-
-
-def _require_importer(request):
-    # Whoever may not import sees no trace of the page.
-    if not permissions.can_import_minutes(request.user):
-        raise Http404("No such page.")
-
-
-def _adoption_options(data):
-    return {
-        "status": data["status"],
-        "adopted_at": data.get("adopted_at"),
-        "silence_procedure_ends": data.get("silence_procedure_ends"),
-    }
-
-
-def _preview(request, parsed, confirm_form, status=200):
-    if not parsed.unknown_delegations:
-        confirm_form.fields["create_delegations"].widget = HiddenInput()
-    context = {"parsed": parsed, "summary": parsed.summary(), "form": confirm_form}
-    return render(request, "meetings/import_preview.html", context, status=status)
-
-
-def meeting_import(request):
-    """Upload minutes (.txt or .pdf) and see what would be saved."""
-    _require_importer(request)
-    form = MinutesUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            text = importer.read_source(upload, name=upload.name)
-            parsed = importer.parse(text, default_date=form.cleaned_data["date"])
-        except importer.ImportProblem as problem:
-            form.add_error("file", str(problem))
-        else:
-            payload = signing.dumps(
-                {
-                    "text": text,
-                    "name": upload.name,
-                    "date": form.cleaned_data["date"] and str(form.cleaned_data["date"]),
-                },
-                salt=IMPORT_SALT,
-                compress=True,
-            )
-            options = _adoption_options(form.cleaned_data)
-            confirm = MinutesConfirmForm(initial={"payload": payload, **options})
-            return _preview(request, parsed, confirm)
-    return render(request, "meetings/import_upload.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "meetings/meeting_review.html", context)
 
 
 @require_POST
-def meeting_import_confirm(request):
-    """Save the previewed minutes and go to their page."""
-    _require_importer(request)
-    form = MinutesConfirmForm(request.POST)
-    if not form.is_valid() and "payload" in form.errors:
-        messages.error(request, _("The preview could not be confirmed; please upload the file again."))
-        return redirect("meetings:meeting_import")
-    try:
-        payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-    except signing.BadSignature:
-        messages.error(request, _("The preview has expired or was altered; please upload the file again."))
-        return redirect("meetings:meeting_import")
-    default_date = payload["date"] and date.fromisoformat(payload["date"])
-    try:
-        parsed = importer.parse(payload["text"], default_date=default_date)
-    except importer.ImportProblem as problem:
-        problem.file = payload["name"]
-        messages.error(request, str(problem))
-        return redirect("meetings:meeting_import")
+def comment_create(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_comment(request.user, meeting))
+    version = meeting.latest_version()
+    form = CommentForm(request.POST, version=version)
     if not form.is_valid():
-        return _preview(request, parsed, form, status=400)
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("meetings:meeting_review", meeting_date)
     try:
-        meeting = importer.write(
-            parsed,
-            create_delegations=form.cleaned_data["create_delegations"],
-            by=request.user,
-            **_adoption_options(form.cleaned_data),
+        review.add_comment(
+            version,
+            author=request.user,
+            item=form.item(),
+            text=form.cleaned_data["text"],
+            proposed_text=form.cleaned_data["proposed_text"],
         )
-    except importer.ImportProblem as problem:
-        problem.file = payload["name"]
-        form.add_error(None, str(problem))
-        return _preview(request, parsed, form, status=400)
-    messages.success(
+    except review.ReviewClosed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your comment is recorded."))
+    return redirect("meetings:meeting_review", meeting_date)
+
+
+@require_POST
+def comment_reply(request, meeting_date, comment_id):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_reply_to_comments(request.user, meeting))
+    comment = get_object_or_404(ReviewComment, pk=comment_id, version__meeting=meeting)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        review.reply(comment, by=request.user, text=form.cleaned_data["reply"], outcome=form.cleaned_data["outcome"])
+        messages.success(request, _("Your reply is recorded."))
+    else:
+        messages.error(request, _("Choose an outcome for the comment."))
+    url = reverse("meetings:meeting_review", args=[meeting_date])
+    return redirect(f"{url}?version={comment.version.number}#comment-{comment.pk}")
+
+
+def meeting_versions(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_view_versions(request.user, meeting))
+    all_versions = list(meeting.versions.order_by("number"))
+    # "current" is the record as it stands: the adopted text once adopted; staff also see a draft's.
+    current_allowed = meeting.is_adopted or permissions.is_isu_staff(request.user)
+    choices = [(str(v.number), _("Version %(n)s") % {"n": v.number}) for v in all_versions]
+    if current_allowed:
+        choices.append(("current", _("Adopted text") if meeting.is_adopted else _("Current text")))
+    context = {
+        "meeting": meeting,
+        "versions": all_versions,
+        "choices": choices,
+        "rows": None,
+        "show_history": permissions.can_view_history(request.user, meeting),
+    }
+    keys = {key for key, _label in choices}
+    if not {request.GET.get("from"), request.GET.get("to")} - {None} <= keys:
+        raise Http404("No such version.")
+    if len(choices) >= 2:
+        old_key = request.GET.get("from", choices[-2][0])
+        new_key = request.GET.get("to", choices[-1][0])
+        snapshots = {str(v.number): v.snapshot for v in all_versions}
+        if "current" in (old_key, new_key):
+            snapshots["current"] = versions.snapshot(meeting)
+        rows = versions.compare(snapshots[old_key], snapshots[new_key])
+        context.update(
+            {
+                "rows": rows,
+                "old_key": old_key,
+                "new_key": new_key,
+                "old_label": dict(choices)[old_key],
+                "new_label": dict(choices)[new_key],
+                "changed": sum(1 for row in rows if row["state"] != "unchanged"),
+            }
+        )
+    return render(request, "meetings/meeting_versions.html", context)
+
+
+def meeting_history(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_view_history(request.user, meeting))
+    entries = list(meeting.audit_entries.order_by("-at", "-id"))
+    for entry in entries:
+        # Edits store {field: [old, new]}; transitions store plain details.
+        entry.change_rows = [
+            (field, value[0], value[1], True)
+            if isinstance(value, list) and len(value) == 2
+            else (field, None, value, False)
+            for field, value in entry.changes.items()
+        ]
+    return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
+
+
+def _run(request, meeting_date, verb, success, **kwargs):
+    try:
+        verb(**kwargs)
+    except workflow.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("portal:meeting_detail", meeting_date)
+
+
+def _form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@require_POST
+def meeting_circulate(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = CirculateForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("portal:meeting_detail", meeting_date)
+    return _run(
         request,
-        _("The minutes of %(date)s were imported as %(status)s.")
-        % {"date": meeting.date.isoformat(), "status": meeting.get_status_display().lower()},
+        meeting_date,
+        workflow.circulate,
+        _("The minutes are circulated to the coordinators."),
+        meeting=meeting,
+        by=request.user,
+        comment_deadline=form.cleaned_data["comment_deadline"],
     )
-    for warning in parsed.warnings:
-        messages.warning(request, warning)
-    return redirect(meeting)
 
 
-@published_page
-def search(request):
-    """Published minutes matching words and filters, best first, with highlighted snippets."""
-    # The page cache has looked the stamp up already, unless the user is logged in.
-    stamp = getattr(request, "publication_stamp", None) or publication_stamp()[0]
-    form = SearchForm(request.GET or None, facets=search_index.facets(stamp))
-    context = {"form": form, "page": None, "results": [], "notice": ""}
-    if form.has_query:
-        q = form.cleaned_data["q"]
-        paginator = Paginator(search_index.search(q, **form.filters()), RESULTS_PER_PAGE)
-        requested = request.GET.get("page") or 1
-        try:
-            page = paginator.page(requested)
-        except PageNotAnInteger:
-            context["notice"] = _("“%(page)s” is not a page number; showing the first page.") % {"page": requested}
-            page = paginator.page(1)
-        except EmptyPage:
-            context["notice"] = _("There is no page %(page)s; showing the last page.") % {"page": requested}
-            page = paginator.page(paginator.num_pages)
-        context.update(page=page, results=search_index.add_snippets(page.object_list, q), query=q)
-    return render(request, "meetings/search.html", context)
+@require_POST
+def meeting_withdraw(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    return _run(
+        request,
+        meeting_date,
+        workflow.withdraw,
+        _("The minutes are back in draft."),
+        meeting=meeting,
+        by=request.user,
+    )
+
+
+@require_POST
+def meeting_adopt(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = AdoptForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("portal:meeting_detail", meeting_date)
+    return _run(
+        request,
+        meeting_date,
+        workflow.adopt,
+        _("The minutes are adopted."),
+        meeting=meeting,
+        by=request.user,
+        at_meeting=form.cleaned_data["at_meeting"],
+        outcome=form.cleaned_data["outcome"],
+        corrections=form.cleaned_data["corrections"],
+    )
+
+
+@require_POST
+def silence_start(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = SilenceForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("portal:meeting_detail", meeting_date)
+    return _run(
+        request,
+        meeting_date,
+        workflow.start_silence_procedure,
+        _("The silence procedure has started."),
+        meeting=meeting,
+        by=request.user,
+        ends_at=form.cleaned_data["ends_at"],
+    )
+
+
+@require_POST
+def silence_break(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.may_break_silence(request.user, meeting))
+    procedure = SilenceProcedure.objects.running().filter(meeting=meeting).first()
+    if procedure is None:
+        messages.error(request, _("No silence procedure is running for these minutes."))
+        return redirect("portal:meeting_detail", meeting_date)
+    form = BreakSilenceForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("portal:meeting_detail", meeting_date)
+    return _run(
+        request,
+        meeting_date,
+        workflow.break_silence,
+        _("You have broken silence; the ISU is told."),
+        procedure=procedure,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@require_POST
+def meeting_publish(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    return _run(
+        request,
+        meeting_date,
+        workflow.publish,
+        _("The minutes are published."),
+        meeting=meeting,
+        by=request.user,
+    )

@@ -9,10 +9,11 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from meetings import audit, caching, emails, pdf, search, versions
+from meetings import audit, emails, pdf, search, versions
 from meetings.models import AgendaItem, Meeting, MinutesVersion, SilenceProcedure
 
 Status = Meeting.Status
@@ -28,6 +29,9 @@ TRANSITIONS = {
 
 # The title by which the standard agenda names the item that adopts the previous minutes.
 ADOPTION_ITEM_TITLE = "Adoption of the Minutes"
+# Sent when minutes are published, in the transaction and again once it commits; receivers must be
+# idempotent. The public side's page cache forgets its stamp on it.
+minutes_published = Signal()
 
 
 class TransitionError(Exception):
@@ -299,9 +303,9 @@ def publish(meeting, *, by=None, at=None):
     locked.save()
     # In the same transaction: published minutes are searchable at once, and only they ever are.
     search.index_meeting(locked)
-    # Pages cached under the old stamp are stale from now on: forget it now, and again once committed.
-    caching.forget_stamp()
-    transaction.on_commit(caching.forget_stamp)
+    # What the public sees has changed: caches of public pages (portal/caching.py) listen.
+    minutes_published.send(sender=Meeting, meeting=locked)
+    transaction.on_commit(partial(minutes_published.send, sender=Meeting, meeting=locked))
     audit.record(locked, by, "published", "Published: the minutes are now public.")
     _after_commit(emails.notify_published, locked)
     return _refresh(meeting, locked)

@@ -330,7 +330,7 @@ def bench_item_save(client):
     from django.test import Client
 
     from meetings.models import AgendaItem
-    from meetings.permissions import ISU_STAFF_GROUP
+    from meetings.roles import ISU_STAFF_GROUP
     from tests.meetings.pages import form_data
 
     staff = User.objects.create_user("bench-isu", is_staff=True)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
-from meetings.permissions import COORDINATORS_GROUP, ISU_STAFF_GROUP
+from meetings.roles import COORDINATORS_GROUP, ISU_STAFF_GROUP
 from tests.factories import RepresentativeFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -37,7 +37,7 @@ def _empty_cache(monkeypatch):
     (not once a second), so that no page or stamp of one test serves another and query counts hold."""
     from django.core.cache import cache
 
-    from meetings import caching
+    from portal import caching
 
     monkeypatch.setattr(caching, "STAMP_SECONDS", 0)
     caching.forget_stamp()

@@ -68,7 +68,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     page = public.get(meeting.get_absolute_url())
     assert page.status_code == 200
     assert f"Adopted at the meeting of {later.date:%-d %B %Y}" in page.content.decode()
-    assert meeting.date.isoformat() in public.get(reverse("meetings:meeting_archive")).content.decode()
+    assert meeting.date.isoformat() in public.get(reverse("portal:meeting_archive")).content.decode()
     actions = list(AuditEntry.objects.filter(meeting=meeting).values_list("action", flat=True))
     assert actions == ["circulated", "comment.added", "comment.replied", "adopted", "published"]
     history = staff.get(reverse("meetings:meeting_history", args=[day])).content.decode()

@@ -33,8 +33,6 @@ def adopting_meeting(minutes_date):
     return None, None
 
 
-
-
 def check(parsed, *, create_delegations=False):
     """Problems that stop a write, as ImportProblem; nothing when the record can be written."""
 

@@ -85,7 +85,7 @@ def test_owner_filter_offers_only_owners_in_published_minutes(client, demo):
 
 def tracker_queries(client):
     with CaptureQueriesContext(connection) as context:
-        assert client.get(reverse("meetings:action_point_index")).status_code == 200
+        assert client.get(reverse("portal:action_point_index")).status_code == 200
     return len(context.captured_queries)
 
 

@@ -2,10 +2,9 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
+from portal.api import openapi_document
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-
-from meetings.api import openapi_document
 
 pytestmark = pytest.mark.django_db
 

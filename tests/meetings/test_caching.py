@@ -61,7 +61,7 @@ def test_staff_see_their_draft_and_it_is_never_cached_for_anyone(client, demo, i
 
 
 def test_a_process_remembers_the_stamp_briefly_but_forgets_it_when_it_publishes(demo, monkeypatch):
-    from meetings import caching
+    from portal import caching
 
     monkeypatch.setattr(caching, "STAMP_SECONDS", 60)
     before = caching.publication_stamp()

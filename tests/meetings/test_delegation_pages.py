@@ -15,7 +15,7 @@ def assert_no_draft(text):
 
 
 def test_delegation_index_lists_delegations_with_their_published_attendance(client, demo):
-    text = page_text(client.get(reverse("delegations:delegation_index")))
+    text = page_text(client.get(reverse("portal:delegation_index")))
     assert "New Zealand" in text
     assert "Mozambique" in text
 
@@ -38,7 +38,7 @@ def test_the_demo_draft_appears_nowhere_on_delegation_pages(client, demo):
         text = page_text(client.get(f"/delegations/{slug}/"))
         assert_no_draft(text)
         assert "remote" not in text
-    assert_no_draft(page_text(client.get(reverse("delegations:delegation_index"))))
+    assert_no_draft(page_text(client.get(reverse("portal:delegation_index"))))
 
 
 @pytest.mark.parametrize("persona", ["isu_staff", "coordinator", "admin_user", "outsider"])
@@ -90,4 +90,4 @@ def test_delegation_page_query_count_does_not_grow_with_the_record(client, djang
 
 def test_delegation_index_query_count_is_constant(client, demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
-        client.get(reverse("delegations:delegation_index"))
+        client.get(reverse("portal:delegation_index"))

@@ -23,7 +23,7 @@ def second_staff(django_user_model):
     """Erin, also of the ISU, editing at the same time as Alice."""
     from django.contrib.auth.models import Group
 
-    from meetings.permissions import ISU_STAFF_GROUP
+    from meetings.roles import ISU_STAFF_GROUP
 
     user = django_user_model.objects.create_user(username="erin", password="correct horse battery", is_staff=True)
     user.groups.add(Group.objects.get_or_create(name=ISU_STAFF_GROUP)[0])

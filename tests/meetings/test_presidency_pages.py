@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_presidency_index_lists_terms(client, demo):
-    text = page_text(client.get(reverse("delegations:presidency_index")))
+    text = page_text(client.get(reverse("portal:presidency_index")))
     assert "9MSP" in text and "Sri Lanka" in text
     assert "8MSP" in text and "Nicaragua" in text
 

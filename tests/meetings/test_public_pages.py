@@ -61,7 +61,7 @@ def test_action_points_show_under_their_item(client, demo):
 
 def test_meeting_page_links_its_pdf(client, demo):
     response = client.get("/meetings/2018-09-25/")
-    assert reverse("meetings:meeting_pdf", args=["2018-09-25"]) in response.content.decode()
+    assert reverse("portal:meeting_pdf", args=["2018-09-25"]) in response.content.decode()
 
 
 def test_archive_lists_published_meetings_grouped_by_year(client, demo):

@@ -96,7 +96,7 @@ def test_a_bad_page_number_shows_a_page_and_says_why(client, demo, page, notice)
 
 
 def test_results_are_paginated(client, monkeypatch):
-    monkeypatch.setattr("meetings.views.RESULTS_PER_PAGE", 2)
+    monkeypatch.setattr("portal.views.RESULTS_PER_PAGE", 2)
     for _ in range(3):
         published_meeting(
             items=1,

@@ -11,7 +11,7 @@ from meetings.models import OfficialRecord
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("meetings:record_verify")
+URL = reverse("portal:record_verify")
 
 
 def upload(content, name="minutes.pdf"):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from delegations.models import Representative
-from meetings.permissions import COORDINATORS_GROUP, ISU_STAFF_GROUP
+from meetings.roles import COORDINATORS_GROUP, ISU_STAFF_GROUP
 
 # (role, username, group, delegation, representative): the coordinator belongs to New Zealand,
 # which coordinates National Implementation Measures in the demo term.

@@ -17,9 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings.caching import published_page
 from meetings.models import Meeting
-from meetings.sitemaps import absolute_url
+from portal.caching import published_page
+from portal.sitemaps import absolute_url
 
 FEED_SIZE = 30
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -33,10 +33,10 @@ class MinutesFeed(Feed):
     )
 
     def link(self):
-        return absolute_url(reverse("meetings:meeting_archive"))
+        return absolute_url(reverse("portal:meeting_archive"))
 
     def feed_url(self):
-        return absolute_url(reverse("meetings:minutes_feed"))
+        return absolute_url(reverse("portal:minutes_feed"))
 
     def items(self):
         return (

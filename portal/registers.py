@@ -1,6 +1,5 @@
 """Public registers drawn from the published record: delegations, presidencies and action points.
 
-They live in `meetings` because they read meetings, and `delegations` never imports `meetings`.
 Every query here starts from `Meeting.objects.published()` (or filters on it): whoever is
 logged in, these pages show the public record only.
 """
@@ -10,13 +9,12 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Presidency
-from meetings.forms import ActionPointFilterForm
 from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Meeting
+from portal.forms import ActionPointFilterForm
 
 PUBLISHED = Meeting.Status.PUBLISHED
 ACTION_POINTS_PER_PAGE = 50
@@ -111,7 +109,7 @@ def action_point_index(request):
     query.pop("page", None)
     return render(
         request,
-        "meetings/action_point_index.html",
+        "portal/action_point_index.html",
         {"form": form, "page": page, "points": page.object_list, "query": query.urlencode()},
     )
 
@@ -123,7 +121,7 @@ def delegation_index(request):
             filter=Q(attendance__meeting__status=PUBLISHED, attendance__status=Attendance.Status.PRESENT),
         )
     )
-    return render(request, "delegations/delegation_index.html", {"delegations": delegations})
+    return render(request, "portal/delegation_index.html", {"delegations": delegations})
 
 
 def delegation_detail(request, slug):
@@ -150,14 +148,14 @@ def delegation_detail(request, slug):
         ),
         "action_points": list(public_action_points().filter(owners=delegation)),
     }
-    return render(request, "delegations/delegation_detail.html", context)
+    return render(request, "portal/delegation_detail.html", context)
 
 
 def presidency_index(request):
     presidencies = Presidency.objects.select_related("delegation").annotate(
         published_meetings=Count("meetings", filter=Q(meetings__status=PUBLISHED))
     )
-    return render(request, "delegations/presidency_index.html", {"presidencies": presidencies})
+    return render(request, "portal/presidency_index.html", {"presidencies": presidencies})
 
 
 def attendance_matrix(meetings):
@@ -194,14 +192,8 @@ def presidency_detail(request, name):
         "matrix": attendance_matrix(meetings),
         "presence_labels": Presence.LABELS,
     }
-    return render(request, "delegations/presidency_detail.html", context)
+    return render(request, "portal/presidency_detail.html", context)
 
 
 # Included from ccm_portal/urls.py under the "delegations" namespace: the registers read like
 # delegations' own pages, while the dependency runs from meetings to delegations as it must.
-delegation_urlpatterns = [
-    path("delegations/", delegation_index, name="delegation_index"),
-    path("delegations/<slug:slug>/", delegation_detail, name="delegation_detail"),
-    path("presidencies/", presidency_index, name="presidency_index"),
-    path("presidencies/<str:name>/", presidency_detail, name="presidency_detail"),
-]

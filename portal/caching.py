@@ -52,6 +52,11 @@ def forget_stamp():
     _stamp_memo = (0.0, None)
 
 
+def on_minutes_published(sender, **kwargs):
+    """Pages cached under the old stamp are stale from now on (meetings.workflow.minutes_published)."""
+    forget_stamp()
+
+
 def _cacheable_request(request):
     if request.method not in ("GET", "HEAD"):
         return False

@@ -1,4 +1,4 @@
-"""The read-only JSON API of the published record, described by meetings/openapi.json.
+"""The read-only JSON API of the published record, described by portal/openapi.json.
 
 Everyone, logged in or not, gets the published record only: the API is open data, never a
 window on drafts. Change a response's shape and the OpenAPI document together (a test holds them).
@@ -14,9 +14,9 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from meetings.caching import published_page
 from meetings.models import Meeting
-from meetings.sitemaps import absolute_url
+from portal.caching import published_page
+from portal.sitemaps import absolute_url
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 PAGE_SIZE = 50
@@ -33,7 +33,7 @@ def _time(value):
 def meeting_summary(meeting):
     return {
         "date": meeting.date.isoformat(),
-        "url": absolute_url(reverse("meetings:api_meeting_detail", args=[meeting.date.isoformat()])),
+        "url": absolute_url(reverse("portal:api_meeting_detail", args=[meeting.date.isoformat()])),
         "html_url": absolute_url(meeting.get_absolute_url()),
         "pdf_url": absolute_url(meeting.get_pdf_url()),
         "title": f"Minutes of the meeting {meeting.title}",
@@ -101,7 +101,7 @@ def api_meeting_list(request):
         return _error(_("The page must be a whole number."), 400)
     except EmptyPage:
         return _error(_("There is no such page."), 404)
-    here = absolute_url(reverse("meetings:api_meeting_list"))
+    here = absolute_url(reverse("portal:api_meeting_list"))
     return JsonResponse(
         {
             "count": paginator.count,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from meetings.sitemaps import absolute_url
+from portal.sitemaps import absolute_url
 
 register = template.Library()
 

@@ -1,0 +1,66 @@
+"""Forms of the public pages: search and the action-point register's filters."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models import Delegation, ThematicArea
+from meetings.models import ActionPoint
+
+MAX_QUERY_LENGTH = 200
+
+
+class SearchForm(forms.Form):
+    """Words to look for and optional filters; the choices come from published minutes only."""
+
+    q = forms.CharField(
+        label=_("Search the minutes"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. Caribbean, Reporting, Chile")}),
+    )
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    presidency = forms.ChoiceField(label=_("Presidency"), required=False)
+    thematic_area = forms.TypedChoiceField(label=_("Thematic area"), required=False, coerce=int, empty_value=None)
+    delegation = forms.ChoiceField(label=_("Delegation"), required=False)
+
+    def __init__(self, *args, facets, **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Any"))]
+        self.fields["year"].choices = anything + [(year, year) for year in facets["years"]]
+        self.fields["presidency"].choices = anything + facets["presidencies"]
+        self.fields["thematic_area"].choices = anything + facets["thematic_areas"]
+        self.fields["delegation"].choices = anything + facets["delegations"]
+        for name in ("year", "presidency", "thematic_area", "delegation"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def filters(self):
+        data = self.cleaned_data
+        return {key: data.get(key) for key in ("year", "presidency", "thematic_area", "delegation")}
+
+    @property
+    def has_query(self):
+        return self.is_valid() and any([self.cleaned_data.get("q"), *self.filters().values()])
+
+
+class ActionPointFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *ActionPoint.Status.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        required=False,
+        queryset=Delegation.objects.filter(action_points__agenda_item__meeting__status="published").distinct(),
+        to_field_name="slug",
+        empty_label=_("Any delegation"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    area = forms.ModelChoiceField(
+        label=_("Thematic area"),
+        required=False,
+        queryset=ThematicArea.objects.all(),
+        empty_label=_("Any thematic area"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

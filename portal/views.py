@@ -1,0 +1,132 @@
+"""The public read side: home, the archive of published minutes, a meeting, its PDF, the page that
+tells whether a PDF is an official record, and search."""
+
+import logging
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+
+from meetings import pdf
+from meetings.models import Meeting
+from meetings.permissions import get_meeting_or_404
+from portal import search as search_index
+from portal import verification
+from portal.caching import publication_stamp, published_page
+from portal.forms import SearchForm
+
+logger = logging.getLogger(__name__)
+
+RESULTS_PER_PAGE = 20
+
+
+@published_page
+def home(request):
+    latest = Meeting.objects.published().select_related("presidency__delegation")[:5]
+    return render(request, "portal/home.html", {"latest": latest})
+
+
+@published_page
+def meeting_archive(request):
+    meetings = Meeting.objects.published().select_related("presidency__delegation")
+    return render(request, "portal/meeting_archive.html", {"meetings": meetings})
+
+
+@published_page
+def meeting_detail(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    if meeting_date != meeting.date.isoformat():
+        # One canonical address per meeting, whatever spelling of the date reached it.
+        return redirect(meeting, permanent=True)
+    context = {
+        "meeting": meeting,
+        "attendance": meeting.attendance_list(),
+        "agenda": meeting.agenda(),
+        "official_record": pdf.stored_record(meeting),
+    }
+    return render(request, "portal/meeting_detail.html", context)
+
+
+# Not @published_page: the stored official record carries its own ETag (its SHA-256) and is
+# cached as immutable; a draft is rendered for staff only.
+def meeting_pdf(request, meeting_date):
+    """Adopted minutes: the stored official record, the same bytes forever. Drafts: rendered now."""
+    meeting = get_meeting_or_404(request, meeting_date)
+    if meeting_date != meeting.date.isoformat():
+        return redirect(meeting.get_pdf_url(), permanent=True)
+    try:
+        if meeting.is_adopted:
+            return _official_record_response(request, meeting, pdf.stored_record(meeting) or pdf.official_pdf(meeting))
+        content = pdf.render_minutes_pdf(meeting)
+    except pdf.PdfUnavailable as exc:
+        return render(request, "portal/pdf_unavailable.html", {"reason": str(exc)}, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _official_record_response(request, meeting, record):
+    etag = f'"{record.sha256}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")) or request.headers.get("If-None-Match") == "*":
+        response = HttpResponseNotModified()
+    else:
+        try:
+            with record.file.open("rb") as stored:
+                content = stored.read()
+        except OSError:
+            # Never re-rendered in its place: an official record is the file stored at adoption.
+            logger.exception("The official record of %s is missing from storage", meeting)
+            reason = "the stored official record cannot be read; the staff have been alerted."
+            return render(request, "portal/pdf_unavailable.html", {"reason": reason}, status=503)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
+    response["ETag"] = etag
+    # Adopted but unpublished minutes are for coordinators only: no shared cache may keep them.
+    audience = {"public": True} if meeting.status == Meeting.Status.PUBLISHED else {"private": True}
+    patch_cache_control(response, **audience, max_age=365 * 24 * 3600, immutable=True)
+    return response
+
+
+def record_verify(request):
+    """Anyone may upload a PDF and learn whether it is an official record, and which; the file
+    is read to hash it and never kept."""
+    result = refused = None
+    form = verification.VerifyForm()
+    if request.method == "POST":
+        if verification.too_large(request):
+            refused = verification.too_large_message()
+        else:
+            form = verification.VerifyForm(request.POST, request.FILES)
+            if form.is_valid():
+                result = verification.check(form.cleaned_data["document"], request.user)
+    context = {"form": form, "result": result, "refused": refused, "max_mb": settings.VERIFY_MAX_UPLOAD // 2**20}
+    status = 400 if refused or form.errors else 200
+    return render(request, "portal/record_verify.html", context, status=status)
+
+
+@published_page
+def search(request):
+    """Published minutes matching words and filters, best first, with highlighted snippets."""
+    # The page cache has looked the stamp up already, unless the user is logged in.
+    stamp = getattr(request, "publication_stamp", None) or publication_stamp()[0]
+    form = SearchForm(request.GET or None, facets=search_index.facets(stamp))
+    context = {"form": form, "page": None, "results": [], "notice": ""}
+    if form.has_query:
+        q = form.cleaned_data["q"]
+        paginator = Paginator(search_index.search(q, **form.filters()), RESULTS_PER_PAGE)
+        requested = request.GET.get("page") or 1
+        try:
+            page = paginator.page(requested)
+        except PageNotAnInteger:
+            context["notice"] = _("“%(page)s” is not a page number; showing the first page.") % {"page": requested}
+            page = paginator.page(1)
+        except EmptyPage:
+            context["notice"] = _("There is no page %(page)s; showing the last page.") % {"page": requested}
+            page = paginator.page(paginator.num_pages)
+        context.update(page=page, results=search_index.add_snippets(page.object_list, q), query=q)
+    return render(request, "portal/search.html", context)
