@@ -184,6 +184,7 @@ class MeetingAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
         "silence_procedure_ends_at",
         "adoption_outcome",
         "adoption_corrections",
+        "adopted_version",
         "published_at",
     ]
     fieldsets = [

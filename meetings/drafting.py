@@ -2,16 +2,13 @@
 against the revision they started from (no lost edits), structure changes and follow-ups.
 Each change runs in one transaction with its audit row."""
 
-import difflib
-import re
-
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from delegations.models import CoordinatorRole, Delegation, Representative, ThematicArea
-from meetings import audit
+from meetings import audit, versions
 from meetings.markup import render_markdown
 from meetings.models import (
     MAX_ITEM_DEPTH,
@@ -56,45 +53,13 @@ class Conflict(Exception):
         self.changes = changes
 
 
-def text_diff(old, new):
-    """Word-level diff as [(op, text)] with op in "equal", "insert", "delete"; a change spanning
-    several words reads as one deletion followed by one insertion."""
-    old_words = re.split(r"(\s+)", old or "")
-    new_words = re.split(r"(\s+)", new or "")
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    opcodes = matcher.get_opcodes()
-    parts = []
-    deleted, inserted = "", ""
-    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        equal = "".join(old_words[i1:i2]) if op == "equal" else ""
-        between_changes = 0 < index < len(opcodes) - 1 and (deleted or inserted)
-        if op == "equal" and not (between_changes and equal.isspace()):
-            if deleted:
-                parts.append(("delete", deleted))
-            if inserted:
-                parts.append(("insert", inserted))
-            deleted, inserted = "", ""
-            parts.append(("equal", equal))
-        elif op == "equal":
-            deleted += equal
-            inserted += equal
-        else:
-            deleted += "".join(old_words[i1:i2])
-            inserted += "".join(new_words[j1:j2])
-    if deleted:
-        parts.append(("delete", deleted))
-    if inserted:
-        parts.append(("insert", inserted))
-    return [part for part in parts if part[1]]
-
-
 def _conflict_changes(started, saved):
     return [
         {
             "field": field,
             "started": started.get(field, ""),
             "saved": value,
-            "diff": text_diff(started.get(field), value),
+            "diff": versions.diff_html(started.get(field), value),
         }
         for field, value in saved.items()
         if started.get(field) is not None and str(started.get(field)) != str(value)
@@ -485,7 +450,11 @@ def move_item(item, by, direction):
 def open_action_points(meeting):
     """Action points still open from meetings before this one and not yet followed up at this
     one, oldest first."""
-    return followable_action_points(meeting).filter(status=ActionPoint.Status.OPEN).exclude(follow_ups__meeting=meeting)
+    return (
+        followable_action_points(meeting)
+        .filter(tracking_status=ActionPoint.Status.OPEN)
+        .exclude(follow_ups__meeting=meeting)
+    )
 
 
 def followable_action_points(meeting):
@@ -493,7 +462,8 @@ def followable_action_points(meeting):
     followed up here (to correct the note)."""
     return (
         ActionPoint.objects.filter(agenda_item__meeting__date__lt=meeting.date)
-        .filter(Q(status=ActionPoint.Status.OPEN) | Q(follow_ups__meeting=meeting))
+        .with_tracking_status(ActionPointFollowUp.objects.filter(meeting__date__lt=meeting.date))
+        .filter(Q(tracking_status=ActionPoint.Status.OPEN) | Q(follow_ups__meeting=meeting))
         .distinct()
         .select_related("agenda_item__meeting")
         .prefetch_related("owners")
@@ -503,17 +473,16 @@ def followable_action_points(meeting):
 
 @transaction.atomic
 def record_follow_up(meeting, by, action_point, note, status):
-    """Record what this meeting says about an earlier action point and carry its status over."""
+    """Record what this meeting says about an earlier action point. The action point itself is the
+    earlier record and stays as written: its tracking status follows from the follow-ups."""
     raised = action_point.agenda_item.meeting
     if raised.date >= meeting.date:
         raise DraftingError(_("A follow-up is recorded at a meeting after the one that raised it."))
-    old_status = action_point.status
+    earlier = ActionPointFollowUp.objects.filter(meeting__date__lt=meeting.date)
+    old_status = ActionPoint.objects.with_tracking_status(earlier).get(pk=action_point.pk).tracking_status
     follow_up, created = ActionPointFollowUp.objects.update_or_create(
         action_point=action_point, meeting=meeting, defaults={"note": note, "status": status}
     )
-    # The action point's current status is the tracking state the follow-ups move on; the
-    # earlier meeting's text stays as it was.
-    ActionPoint.objects.filter(pk=action_point.pk).update(status=status)
     audit.record(
         meeting,
         by,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency
+from meetings import record_json
 from meetings.drafting import ABSENT
 from meetings.models import ActionPoint, Attendance, Decision, Meeting, ReviewComment
 
@@ -159,7 +160,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
         choices = [("", _("Choose an item")), ("present", _("1. Present"))] + [
-            (item["key"], f"{item['number']}. {item['title']}") for item in version.snapshot.get("items", [])
+            (item["key"], f"{item['number']}. {item['title']}") for item in record_json.flat_items(version.snapshot)
         ]
         self.fields["item_key"].choices = choices
 

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -82,8 +83,8 @@ class Meeting(models.Model):
         PUBLISHED = "published", _("Published")
 
     class AdoptionOutcome(models.TextChoices):
-        CORRECT_RECORD = "correct_record", "Adopted as a correct record"
-        WITH_CORRECTIONS = "with_corrections", "Adopted with corrections"
+        CORRECT_RECORD = "correct_record", _("Adopted as a correct record")
+        WITH_CORRECTIONS = "with_corrections", _("Adopted with corrections")
 
     date = models.DateField(unique=True, error_messages={"unique": "There is already a meeting on this date."})
     starts_at = models.TimeField(null=True, blank=True, help_text="Local time in Geneva.")
@@ -107,6 +108,12 @@ class Meeting(models.Model):
     )
     adoption_outcome = models.CharField(max_length=20, choices=AdoptionOutcome.choices, blank=True, editable=False)
     adoption_corrections = models.TextField(blank=True, editable=False)
+    # What adoption adopted: one circulated version, and the record as adopted (that version's
+    # document plus the adoption, meetings/record_json.py), which every reader of adopted minutes shows.
+    adopted_version = models.ForeignKey(
+        "MinutesVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    adopted_record = models.JSONField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,6 +174,14 @@ class Meeting(models.Model):
                 condition=Q(adoption_corrections="") | Q(adoption_outcome="with_corrections"),
                 name="meeting_corrections_only_when_adopted_with_corrections",
             ),
+            # Adopted minutes name the version they adopted and keep the record as adopted; others neither.
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["adopted", "published"], adopted_version__isnull=False, adopted_record__isnull=False
+                )
+                | Q(status__in=["draft", "circulated"], adopted_version__isnull=True, adopted_record__isnull=True),
+                name="meeting_adopted_names_its_version",
+            ),
         ]
 
     def __str__(self):
@@ -225,15 +240,9 @@ class Meeting(models.Model):
 
     @property
     def adoption_statement(self):
-        with translation.override(RECORD_LANGUAGE):
-            return self._adoption_statement()
-
-    def _adoption_statement(self):
-        if self.adopted_at_meeting_id:
-            return f"Adopted at the meeting of {date_format(self.adopted_at_meeting.date, 'j F Y')}"
-        if self.silence_procedure_ends_at:
-            return f"Adopted by silence procedure ending {date_format(self.silence_procedure_ends_at, 'j F Y')}"
-        return ""
+        """How these minutes were adopted and which version, as the adopted record says it
+        (meetings/record_json.adoption_statement); "" until adopted."""
+        return (self.adopted_record or {}).get("adoption", {}).get("statement", "")
 
     def attendance_list(self):
         """Attendance rows in written order, with delegations and attendees, in two queries."""
@@ -421,6 +430,15 @@ class ItemLead(FrozenWithMeeting):
         return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
 
 
+class ActionPointQuerySet(models.QuerySet):
+    def with_tracking_status(self, follow_ups):
+        """Annotate `tracking_status`: the status recorded by the latest of `follow_ups` (a queryset
+        of ActionPointFollowUp, e.g. those in published minutes) on each point, else the status
+        the raising minutes recorded. The record's own status field never changes for tracking."""
+        latest = follow_ups.filter(action_point=OuterRef("pk")).order_by("-meeting__date").values("status")[:1]
+        return self.annotate(tracking_status=Coalesce(Subquery(latest), "status"))
+
+
 class ActionPoint(FrozenWithMeeting):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -432,8 +450,12 @@ class ActionPoint(FrozenWithMeeting):
     owners = models.ManyToManyField(Delegation, related_name="action_points")
     due_on = models.DateField(null=True, blank=True)
     due_at_next_meeting = models.BooleanField(default=False)
+    # As the raising minutes recorded it. Its tracking status comes from follow-ups
+    # (ActionPointQuerySet.with_tracking_status), never from changing this field.
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     position = models.PositiveIntegerField(default=0)
+
+    objects = ActionPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -612,7 +634,7 @@ class SearchDocument(models.Model):
 
 class MinutesVersion(models.Model):
     """A circulated version of a set of minutes: a frozen copy of the record as it was sent out
-    (see meetings/versions.py for the snapshot's shape). Written only by workflow.circulate."""
+    (the one document of meetings/record_json.py). Written only by workflow.circulate."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -624,6 +646,9 @@ class MinutesVersion(models.Model):
     snapshot = models.JSONField()
     # When the "comment deadline approaching" reminder went out, so that it goes out once.
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    # A version frozen by an archived adoption (the back catalogue): it was never circulated here.
+    from_archive = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -641,16 +666,18 @@ class MinutesVersion(models.Model):
 
     def item(self, key):
         """The snapshot's item with this key, or None."""
-        return next((item for item in self.snapshot.get("items", []) if item["key"] == key), None)
+        from meetings.record_json import flat_items  # record_json reads models' rows; models needs only this
+
+        return next((item for item in flat_items(self.snapshot) if item["key"] == key), None)
 
 
 class ReviewComment(models.Model):
     """A reviewer's comment on one item of a circulated version, and what became of it."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        INCORPORATED = "incorporated", "Incorporated"
-        NOT_INCORPORATED = "not_incorporated", "Not incorporated"
+        PENDING = "pending", _("Pending")
+        INCORPORATED = "incorporated", _("Incorporated")
+        NOT_INCORPORATED = "not_incorporated", _("Not incorporated")
 
     version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="comments")
     # The item as the snapshot names it: its key there, and its number and title for display.
@@ -694,10 +721,10 @@ class SilenceProcedure(models.Model):
     """Adoption by silence: the minutes are adopted at `ends_at` unless a coordinator breaks silence."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        BROKEN = "broken", "Silence broken"
-        ADOPTED = "adopted", "Adopted"
-        CANCELLED = "cancelled", "Cancelled"
+        RUNNING = "running", _("Running")
+        BROKEN = "broken", _("Silence broken")
+        ADOPTED = "adopted", _("Adopted")
+        CANCELLED = "cancelled", _("Cancelled")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="silence_procedures")
     version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="silence_procedures")

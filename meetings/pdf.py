@@ -86,28 +86,14 @@ def _check_weasyprint():
         )
 
 
-def _day(value):
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return date_format(value, "j F Y")
-
-
-def mark(meeting):
-    """The line that says what this document is: adopted (and how), or a draft (and which)."""
-    if meeting.is_adopted:
-        if meeting.adopted_at_meeting_id:
-            at = meeting.adopted_at_meeting.date
-            adopted_on = getattr(meeting, "adopted_at", None)
-            if adopted_on and _day(adopted_on) != _day(at):
-                return f"Adopted on {_day(adopted_on)} at the meeting of {_day(at)}"
-            return f"Adopted at the meeting of {_day(at)}"
-        return f"Adopted by silence procedure ending {_day(meeting.silence_procedure_ends_at)}"
-    version = getattr(meeting, "latest_version", None)
-    if version is not None and getattr(version, "number", None):
-        circulated = getattr(version, "circulated_at", None)
-        if circulated:
-            return f"Draft — version {version.number}, circulated on {_day(circulated)}"
-        return f"Draft — version {version.number}"
+def mark(document):
+    """The line that says what this document is: adopted (how, and which version), or a draft
+    (and which version is under review, if circulated)."""
+    if document.get("adoption"):
+        return document["adoption"]["statement"]
+    version = document.get("version")
+    if version:
+        return f"Draft — version {version['number']}, circulated on {record_json.geneva_day(version['circulated_at'])}"
     return "Draft — not the official record"
 
 
@@ -136,10 +122,11 @@ ATTENDANCE_BLOCK_LINES = 30
 
 
 def attendance_blocks(attendance):
-    """The delegations present as blocks of two columns of about equal length, in written order
-    (down the first column, then the second). A delegation's name and representatives stay
-    together. WeasyPrint's CSS columns would balance them too, at half the cost of the whole PDF."""
-    present = [(row, 1 + len(row.attendees.all())) for row in attendance if row.status == "present"]
+    """The delegations present (rows of the record document) as blocks of two columns of about
+    equal length, in written order (down the first column, then the second). A delegation's name
+    and representatives stay together. WeasyPrint's CSS columns would balance them too, at half the
+    cost of the whole PDF."""
+    present = [(row, 1 + len(row["attendees"])) for row in attendance if row["status"] == "present"]
     blocks, block, lines = [], [], 0
     for row, height in present:
         if block and lines + height > 2 * ATTENDANCE_BLOCK_LINES:
@@ -161,16 +148,15 @@ def _two_columns(block):
     return [[row for row, _ in block], []]
 
 
-def _context(meeting, attendance, agenda):
+def _context(meeting, document):
     created, modified = record_dates(meeting)
     day = date_format(meeting.date, "j F Y")
     return {
         "meeting": meeting,
-        "attendance": attendance,
-        "attendance_blocks": attendance_blocks(attendance),
-        "agenda": agenda,
-        "draft": not meeting.is_adopted,
-        "mark": mark(meeting),
+        "record": document,
+        "attendance_blocks": attendance_blocks(document["attendance"]),
+        "draft": not document.get("adoption"),
+        "mark": mark(document),
         "title": f"Minutes of the CCM Coordination Committee meeting of {day}",
         "subject": (
             f"Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions held on {day}"
@@ -184,11 +170,10 @@ def _context(meeting, attendance, agenda):
     }
 
 
-def minutes_html(meeting, attendance=None, agenda=None):
-    attendance = meeting.attendance_list() if attendance is None else attendance
-    agenda = meeting.agenda() if agenda is None else agenda
+def minutes_html(meeting, document=None):
+    document = record_json.document_for(meeting) if document is None else document
     with translation.override(RECORD_LANGUAGE):
-        return render_to_string("pdf/minutes.html", _context(meeting, attendance, agenda))
+        return render_to_string("pdf/minutes.html", _context(meeting, document))
 
 
 def render_html_to_pdf(html, *, attachments=(), identifier=None):
@@ -211,20 +196,20 @@ def render_html_to_pdf(html, *, attachments=(), identifier=None):
 def render_minutes_pdf(meeting):
     """The minutes as PDF/A-3b bytes, the same bytes every time for the same record."""
     _check_weasyprint()
-    attendance = meeting.attendance_list()
-    agenda = meeting.agenda()
+    # Adopted minutes print their record as adopted, whatever has happened since (record_json).
+    document = record_json.document_for(meeting)
     created, modified = record_dates(meeting)
     data = weasyprint.Attachment(
-        string=record_json.minutes_json(meeting, attendance, agenda),
+        string=record_json.minutes_json(document),
         url_fetcher=StaticOnlyURLFetcher(),
         name="minutes.json",
-        description="The minutes as data (attendance, items, decisions, action points, adoption)",
+        description="The minutes as data (version, attendance, items, decisions, action points, adoption)",
         created=created,
         modified=modified,
         relationship="Data",
     )
     return render_html_to_pdf(
-        minutes_html(meeting, attendance, agenda), attachments=[data], identifier=document_identifier(meeting)
+        minutes_html(meeting, document), attachments=[data], identifier=document_identifier(meeting)
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from meetings import workflow
 from meetings.models import Meeting
 from meetings.roles import is_coordinator, is_isu_staff
 
@@ -73,19 +74,20 @@ def can_run_workflow(user, meeting):
 
 
 def can_circulate(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "draft"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "circulate")
 
 
 def can_withdraw(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "circulated"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "withdraw")
 
 
 def can_adopt(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "circulated"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "adopt")
 
 
 def can_start_silence(user, meeting, running=None):
-    return can_run_workflow(user, meeting) and meeting.status == "circulated" and running is None
+    # A silence procedure is a way of adopting: it may start wherever adoption may.
+    return can_adopt(user, meeting) and running is None
 
 
 def can_break_silence(user, meeting, running=None):
@@ -99,7 +101,7 @@ def may_break_silence(user, meeting):
 
 
 def can_publish(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "adopted"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "publish")
 
 
 def can_draft(user):

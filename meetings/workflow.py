@@ -5,6 +5,7 @@ the fields that go with it, saves and writes the audit row, all in one transacti
 out only once that transaction has committed.
 """
 
+import logging
 from functools import partial
 
 from django.db import transaction
@@ -12,9 +13,13 @@ from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from meetings import audit, emails, pdf, search, versions
+from meetings import audit, emails, pdf, record_json, search
 from meetings.models import AgendaItem, Meeting, MinutesVersion, SilenceProcedure
+
+logger = logging.getLogger(__name__)
 
 Status = Meeting.Status
 
@@ -27,8 +32,6 @@ TRANSITIONS = {
     (Status.ADOPTED, Status.PUBLISHED): "publish",
 }
 
-# The title by which the standard agenda names the item that adopts the previous minutes.
-ADOPTION_ITEM_TITLE = "Adoption of the Minutes"
 # Sent when minutes are published, in the transaction and again once it commits; receivers must be
 # idempotent. The public side's page cache forgets its stamp on it.
 minutes_published = Signal()
@@ -42,11 +45,24 @@ def _locked(meeting):
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
+# What each verb asks of the minutes' state, in words for the person who tried.
+REFUSALS = {
+    "circulate": gettext_lazy("Only draft minutes can be circulated."),
+    "withdraw": gettext_lazy("Only circulated minutes can be withdrawn to draft."),
+    "adopt": gettext_lazy("Only circulated minutes can be adopted."),
+    "enter_archived_adoption": gettext_lazy("Only draft minutes can be entered as adopted from the archive."),
+    "publish": gettext_lazy("Only adopted minutes can be published."),
+}
+
+
+def allowed(meeting, verb):
+    """Whether `verb` may be applied to `meeting` in its current state (TRANSITIONS says which)."""
+    return any(source == meeting.status and name == verb for (source, _target), name in TRANSITIONS.items())
+
+
 def _check(meeting, target, verb):
     if TRANSITIONS.get((meeting.status, target)) != verb:
-        raise TransitionError(
-            f"Minutes that are {meeting.get_status_display().lower()} cannot be {target.label.lower()}."
-        )
+        raise TransitionError(str(REFUSALS[verb]))
 
 
 def _refresh(meeting, locked):
@@ -56,6 +72,8 @@ def _refresh(meeting, locked):
         "silence_procedure_ends_at",
         "adoption_outcome",
         "adoption_corrections",
+        "adopted_version_id",
+        "adopted_record",
         "published_at",
         "updated_at",
     ):
@@ -69,24 +87,39 @@ def _after_adoption(meeting):
     transaction.on_commit(lambda meeting_id=meeting.pk: pdf.store_official_record(meeting_id), robust=True)
 
 
+def _send_logged(func, *args):
+    try:
+        func(*args)
+    except Exception:
+        logger.exception("Sending %s failed after a committed change; the change stands.", func.__name__)
+
+
 def _after_commit(func, *args):
-    transaction.on_commit(partial(func, *args))
+    """Email once the change is committed. A failure (an SMTP server down) is logged and never
+    turns the committed change into an error page."""
+    transaction.on_commit(partial(_send_logged, func, *args), robust=True)
 
 
-def _set_adoption(locked, *, at_meeting, silence_procedure_ends_at, outcome, corrections):
+def _set_adoption(locked, version, *, at_meeting, silence_procedure_ends_at, outcome, corrections):
+    """Adopt `version` of the locked minutes: the adopted record is that version's document plus
+    the adoption, kept with the meeting so that nothing later changes what it says."""
     if (at_meeting is None) == (silence_procedure_ends_at is None):
-        raise TransitionError("Minutes are adopted either at a later meeting or by silence procedure.")
+        raise TransitionError(_("Minutes are adopted either at a later meeting or by silence procedure."))
     if at_meeting is not None and at_meeting.date <= locked.date:
-        raise TransitionError("Minutes are adopted at a later meeting than the one they record.")
+        raise TransitionError(_("Minutes are adopted at a later meeting than the one they record."))
     if outcome not in Meeting.AdoptionOutcome.values:
-        raise TransitionError("Choose how the minutes were adopted.")
+        raise TransitionError(_("Choose how the minutes were adopted."))
     if corrections and outcome != Meeting.AdoptionOutcome.WITH_CORRECTIONS:
-        raise TransitionError("Corrections go with the outcome 'adopted with corrections'.")
+        raise TransitionError(_("Corrections go with the outcome “adopted with corrections”."))
+    if version is None or version.meeting_id != locked.pk:
+        raise TransitionError(_("Only a circulated version of these minutes can be adopted."))
     locked.status = Status.ADOPTED
     locked.adopted_at_meeting = at_meeting
     locked.silence_procedure_ends_at = silence_procedure_ends_at
     locked.adoption_outcome = outcome
     locked.adoption_corrections = corrections
+    locked.adopted_version = version
+    locked.adopted_record = record_json.adopted_document(locked, version)
 
 
 def _cancel_running_silence(locked, now):
@@ -105,16 +138,20 @@ def enter_archived_adoption(
     corrections="",
     by=None,
 ):
-    """Record minutes that were adopted before they came into the portal (the back catalogue)."""
+    """Record minutes that were adopted before they came into the portal (the back catalogue): the
+    record as entered is frozen as a version first, and that version is what is adopted."""
     locked = _locked(meeting)
     _check(locked, Status.ADOPTED, "enter_archived_adoption")
+    version = _freeze_version(locked, by, comment_deadline=timezone.localdate(), from_archive=True)
     _set_adoption(
         locked,
+        version,
         at_meeting=at_meeting,
         silence_procedure_ends_at=silence_procedure_ends_at,
         outcome=outcome,
         corrections=corrections,
     )
+    # The archive's own text already says how it was adopted: no adoption item is written here.
     locked.save()
     audit.record(locked, by, "adopted", f"Entered as adopted from the archive: {locked.adoption_statement}.")
     _after_adoption(locked)
@@ -127,15 +164,9 @@ def circulate(meeting, by, comment_deadline):
     locked = _locked(meeting)
     _check(locked, Status.CIRCULATED, "circulate")
     if comment_deadline < timezone.localdate():
-        raise TransitionError("The comment deadline cannot be in the past.")
-    number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = MinutesVersion.objects.create(
-        meeting=locked,
-        number=number,
-        circulated_by=by,
-        comment_deadline=comment_deadline,
-        snapshot=versions.snapshot(locked),
-    )
+        raise TransitionError(_("The comment deadline cannot be in the past."))
+    version = _freeze_version(locked, by, comment_deadline=comment_deadline)
+    number = version.number
     locked.status = Status.CIRCULATED
     locked.save()
     audit.record(
@@ -162,21 +193,41 @@ def withdraw(meeting, by):
     return _refresh(meeting, locked)
 
 
-def _link_adoption_item(meeting, at_meeting):
-    """Point the later meeting's "Adoption of the Minutes" item at these minutes, if it has one
-    not yet linked and its own record is still open."""
-    if at_meeting.is_adopted:
-        return
-    item = (
-        AgendaItem.objects.filter(
-            meeting=at_meeting, title__icontains=ADOPTION_ITEM_TITLE, minutes_to_adopt__isnull=True
-        )
-        .order_by("position", "id")
-        .first()
+def _freeze_version(locked, by, *, comment_deadline, from_archive=False):
+    """The record as it stands, frozen as the next numbered version (record_json's one document)."""
+    number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return MinutesVersion.objects.create(
+        meeting=locked,
+        number=number,
+        circulated_by=by,
+        comment_deadline=comment_deadline,
+        snapshot=record_json.record_document(locked),
+        from_archive=from_archive,
     )
-    if item is not None:
-        item.minutes_to_adopt = meeting
-        item.save(update_fields=["minutes_to_adopt"])
+
+
+def _write_adoption_item(meeting, at_meeting):
+    """Write the adoption into the adopting meeting's item linked to these minutes
+    (AgendaItem.minutes_to_adopt, the item's only identification), while that meeting's own record
+    is still a draft: the item then says how they were adopted, corrections included. Symmetry
+    note: whatever adopts at a meeting calls this, and only a draft's item is written."""
+    if at_meeting.status != Status.DRAFT:
+        return
+    item = AgendaItem.objects.filter(meeting=at_meeting, minutes_to_adopt=meeting).order_by("position", "id").first()
+    if item is None:
+        return
+    adoption = meeting.adopted_record["adoption"]
+    with_corrections = meeting.adoption_outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS and adoption["corrections"]
+    sentence = (
+        f"The Minutes were adopted with the following corrections: {adoption['corrections']}"
+        if with_corrections
+        else "The Minutes were adopted as a correct record."
+    )
+    if sentence in item.body:
+        return
+    item.body = f"{item.body.rstrip()}\n\n{sentence}" if item.body.strip() else sentence
+    item.revision += 1  # an editor open on this item must see the change, not overwrite it
+    item.save(update_fields=["body", "revision"])
 
 
 @transaction.atomic
@@ -185,23 +236,34 @@ def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECOR
     locked = _locked(meeting)
     _check(locked, Status.ADOPTED, "adopt")
     if at_meeting is None:
-        raise TransitionError("Choose the meeting at which the minutes were adopted.")
+        raise TransitionError(_("Choose the meeting at which the minutes were adopted."))
     # Minutes adopted here are adopted with their corrections written down; the back catalogue
     # (enter_archived_adoption) may only know that there were some.
     if outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS and not corrections.strip():
-        raise TransitionError("Minutes adopted with corrections need the corrections written down.")
+        raise TransitionError(_("Minutes adopted with corrections need the corrections written down."))
+    # What is adopted is the version the coordinators had: the latest circulated one.
     _set_adoption(
-        locked, at_meeting=at_meeting, silence_procedure_ends_at=None, outcome=outcome, corrections=corrections
+        locked,
+        locked.latest_version(),
+        at_meeting=at_meeting,
+        silence_procedure_ends_at=None,
+        outcome=outcome,
+        corrections=corrections,
     )
     _cancel_running_silence(locked, timezone.now())
     locked.save()
-    _link_adoption_item(locked, at_meeting)
+    _write_adoption_item(locked, at_meeting)
     audit.record(
         locked,
         by,
         "adopted",
-        f"{locked.get_adoption_outcome_display()} at the meeting of {date_format(at_meeting.date, 'j F Y')}.",
-        {"outcome": outcome, "corrections": corrections, "at_meeting": at_meeting.date.isoformat()},
+        f"{locked.adoption_statement}.",
+        {
+            "outcome": outcome,
+            "corrections": corrections,
+            "at_meeting": at_meeting.date.isoformat(),
+            "version": locked.adopted_version.number,
+        },
     )
     _after_adoption(locked)
     _after_commit(emails.notify_adopted, locked)
@@ -212,12 +274,13 @@ def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECOR
 def start_silence_procedure(meeting, by, ends_at):
     """Circulated minutes will be adopted at `ends_at` unless a coordinator breaks silence."""
     locked = _locked(meeting)
-    if locked.status != Status.CIRCULATED:
-        raise TransitionError("A silence procedure is started on circulated minutes only.")
+    # A silence procedure adopts the version under review: it may start wherever adopting may.
+    if not allowed(locked, "adopt"):
+        raise TransitionError(_("A silence procedure is started on circulated minutes only."))
     if ends_at <= timezone.now():
-        raise TransitionError("A silence procedure ends in the future.")
+        raise TransitionError(_("A silence procedure ends in the future."))
     if SilenceProcedure.objects.filter(meeting=locked, status=SilenceProcedure.Status.RUNNING).exists():
-        raise TransitionError("A silence procedure is already running for these minutes.")
+        raise TransitionError(_("A silence procedure is already running for these minutes."))
     procedure = SilenceProcedure.objects.create(
         meeting=locked, version=locked.latest_version(), ends_at=ends_at, started_by=by
     )
@@ -240,9 +303,9 @@ def break_silence(procedure, by, reason):
     locked = SilenceProcedure.objects.select_for_update().get(pk=procedure.pk)
     now = timezone.now()
     if locked.status != SilenceProcedure.Status.RUNNING or locked.ends_at <= now:
-        raise TransitionError("This silence procedure is no longer running.")
+        raise TransitionError(_("This silence procedure is no longer running."))
     if not reason.strip():
-        raise TransitionError("Say why you break silence.")
+        raise TransitionError(_("Say why you break silence."))
     locked.status = SilenceProcedure.Status.BROKEN
     locked.broken_at = now
     locked.broken_by = by
@@ -261,12 +324,16 @@ def adopt_by_silence(procedure, *, now=None):
     locked_meeting = _locked(procedure.meeting)
     locked = SilenceProcedure.objects.select_for_update().get(pk=procedure.pk)
     if locked.status != SilenceProcedure.Status.RUNNING:
-        raise TransitionError("This silence procedure is no longer running.")
+        raise TransitionError(_("This silence procedure is no longer running."))
     if locked.ends_at > now:
-        raise TransitionError("This silence procedure has not ended yet.")
+        raise TransitionError(_("This silence procedure has not ended yet."))
     _check(locked_meeting, Status.ADOPTED, "adopt")
+    latest = locked_meeting.latest_version()
+    if latest is None or locked.version_id != latest.pk:
+        raise TransitionError(_("This silence procedure was on a version that is no longer the one under review."))
     _set_adoption(
         locked_meeting,
+        locked.version,
         at_meeting=None,
         silence_procedure_ends_at=locked.ends_at,
         outcome=Meeting.AdoptionOutcome.CORRECT_RECORD,

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 
-from meetings import pdf
+from meetings import pdf, record_json
 from meetings.models import Meeting
 from meetings.permissions import get_meeting_or_404
 from portal import search as search_index
@@ -44,8 +44,8 @@ def meeting_detail(request, meeting_date):
         return redirect(meeting, permanent=True)
     context = {
         "meeting": meeting,
-        "attendance": meeting.attendance_list(),
-        "agenda": meeting.agenda(),
+        # Adopted minutes show their record as adopted; drafts the record as it stands (one template).
+        "record": record_json.document_for(meeting),
         "official_record": pdf.stored_record(meeting),
     }
     return render(request, "portal/meeting_detail.html", context)

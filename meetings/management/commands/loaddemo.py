@@ -8,10 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from delegations.models import CoordinatorRole, Delegation, DelegationAlias, Presidency, Representative, ThematicArea
-from meetings import importer, workflow
+from meetings import drafting, importer, workflow
 from meetings.models import (
     ActionPoint,
-    ActionPointFollowUp,
     AgendaItem,
     Attendance,
     Attendee,
@@ -168,9 +167,8 @@ def _load_lifecycle(entry, meetings):
         point = ActionPoint.objects.get(
             agenda_item__meeting=meetings[follow_up["meeting_of"]], text__startswith=follow_up["action_point"]
         )
-        ActionPointFollowUp.objects.create(
-            action_point=point, meeting=meeting, note=follow_up["note"], status=follow_up["status"]
-        )
+        # As the drafting page records it: the follow-up moves the point's tracking, not its record.
+        drafting.record_follow_up(meeting, None, point, follow_up["note"], follow_up["status"])
     adoption = entry.get("adoption")
     if adoption:
         workflow.enter_archived_adoption(
