@@ -744,12 +744,18 @@ class _Parser:
         return None
 
 
+VENUE_EDGE_RE = re.compile(rf"^(?:held|on|from|between|meeting|of|at|in|{WEEKDAY})$|^[,;:–—.-]+$", re.I)
+
+
 def _venue_before(text):
     """The venue written before the times ("at the Permanent Mission of Austria, 13:00 – 14:30")."""
-    text = DATE_RE.sub(" ", text)
-    text = re.sub(rf"\b(?:held|on|from|between|meeting|of|{WEEKDAY})\b", " ", text, flags=re.I)
-    text = re.sub(r"^[\s,;:–—-]*(?:at|in)?\s+", "", " " + text).strip(" ,;:–—-.")
-    return text if len(re.findall(r"[^\W\d_]", text)) >= 3 else ""
+    words = re.findall(r"[,;:–—]|[^\s,;:–—]+", DATE_RE.sub(" , ", text))
+    while words and VENUE_EDGE_RE.match(words[0]):
+        words.pop(0)
+    while words and VENUE_EDGE_RE.match(words[-1]):
+        words.pop()
+    venue = re.sub(r"\s+([,;:])", r"\1", " ".join(words))
+    return venue if len(re.findall(r"[^\W\d_]", venue)) >= 3 else ""
 
 
 def _times(match):
