@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from delegations.models import Delegation, DelegationAlias
+from delegations.models import Delegation, DelegationAlias, Representative
 
 ROLE_SPLIT_RE = re.compile(r"\s+[–—-]\s+")
 # "Sri Lanka (9MSP President)", "Cluster Munition Coalition (CMC)": a name and a note in brackets.
@@ -27,17 +27,25 @@ def person_key(name):
 class DelegationMatcher:
     """Recognise a delegation by its name or one of its aliases (the DelegationAlias table)."""
 
-    def __init__(self, names):
-        # names: {written name or alias: canonical delegation name}
+    def __init__(self, names, people=()):
+        # names: {written name or alias: canonical delegation name}; people: (person's name, delegation name)
         self.keys = {}
         for written, canonical in names.items():
             self.keys[normalise(written)] = canonical
+        self.people = {}
+        for person, delegation in people:
+            self.people.setdefault(person_key(person), set()).add(delegation)
 
     @classmethod
     def from_db(cls):
         names = {name: name for name in Delegation.objects.values_list("name", flat=True)}
         names.update(dict(DelegationAlias.objects.values_list("name", "delegation__name")))
-        return cls(names)
+        people = Representative.objects.values_list("name", "delegation__name")
+        return cls(names, people)
+
+    def person_delegations(self, name):
+        """The delegations a person of this name is known to represent (empty when unknown)."""
+        return self.people.get(person_key(name), set())
 
     def match(self, written):
         return self.keys.get(normalise(written)) if written else None

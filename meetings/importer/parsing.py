@@ -43,8 +43,8 @@ TIME_RE = re.compile(
 )
 # Words that make a date in the title block something other than the meeting's date.
 NOT_MEETING_DATE_RE = re.compile(
-    r"(?:circulat|distribut|issued|sent|prepared|dated|revised|deadline|comments?|draft\s+of|updated)\w*\W*"
-    r"(?:on|by|until|before)?\W*(?:\w+,?\s+)?$",
+    r"(?:circulat|distribut|issued|sent|prepared|dated|revised|deadline|comments?|draft\s+of|updated|adopted|ending)"
+    r"\w*\W*(?:on|by|until|before|silence\s+procedure\s+ending)?\W*(?:\w+,?\s+)?$",
     re.I,
 )
 TITLE_RE = re.compile(r"\bminutes\b", re.I)
@@ -112,10 +112,16 @@ class ParsedMinutes:
     previous_minutes: dict | None = None
     warnings: list = field(default_factory=list)
     unknown_delegations: list = field(default_factory=list)
+    # "text" when parsed from the minutes' text; "minutes.json" when read from the portal's own record.
+    origin: str = "text"
+    record: dict | None = None
+    # Set once the record written from minutes.json was compared with it and found equal.
+    exact: bool = False
 
     def as_dict(self):
         data = asdict(self)
-        data.pop("unknown_delegations")
+        for key in ("unknown_delegations", "origin", "record", "exact"):
+            data.pop(key)
         return data
 
     def to_json(self):
@@ -151,6 +157,34 @@ def _page_numbers(lines):
     return set()
 
 
+def _drop_running_lines(text):
+    """Text whose pages (split at form feeds, as pdftotext writes them) repeat a header or footer:
+    the lines among the first or last three of at least half the pages, page numbers aside, are dropped."""
+    pages = text.split("\x0c")
+    if len([page for page in pages if page.strip()]) < 2:
+        return text
+
+    def shape(line):
+        return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line).strip().lower())
+
+    counts = {}
+    for page in pages:
+        lines = [line for line in page.split("\n") if line.strip()]
+        for key in {shape(line) for line in lines[:3] + lines[-3:]}:
+            counts[key] = counts.get(key, 0) + 1
+    needed = max(2, (len(pages) + 1) // 2)
+    running = {key for key, count in counts.items() if count >= needed and not TITLE_RE.search(key)}
+    if not running:
+        return text
+    kept = []
+    for page in pages:
+        lines = page.split("\n")
+        content = [i for i, line in enumerate(lines) if line.strip()]
+        edges = set(content[:3] + content[-3:])
+        kept.append("\n".join("" if i in edges and shape(line) in running else line for i, line in enumerate(lines)))
+    return "\x0c".join(kept)
+
+
 def _heading_like(line):
     """(number, minor or None) when the line has the shape of an item heading, whatever its number."""
     if len(line) > LONG_HEADING or line.endswith((".", ";", ",")):
@@ -172,7 +206,8 @@ class _Parser:
         self.unknown = []
         self.renumbered = False
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-        text = text.replace("\u00a0", " ").replace("\ufeff", "").replace("\x0c", "\n")
+        text = _drop_running_lines(text.replace("\u00a0", " ").replace("\ufeff", ""))
+        text = text.replace("\x0c", "\n")
         # (line number, stripped text); blank lines kept as "" to mark paragraph breaks.
         self.lines = []
         for number, raw in enumerate(text.split("\n"), start=1):
@@ -451,6 +486,15 @@ class _Parser:
                 ).format(line=line, delegation=current["delegation"]),
             )
             return
+        elsewhere = self.matcher.person_delegations(person.group(2))
+        if elsewhere and current["delegation"] not in elsewhere:
+            self.warn(
+                number,
+                _(
+                    '"{line}" is listed under {delegation} but is known as a representative of {known}; '
+                    "check the source (a two-column attendance may have come out interleaved)"
+                ).format(line=line, delegation=current["delegation"], known=", ".join(sorted(elsewhere))),
+            )
         if not honorific_known:
             if honorific:
                 message = _('"{line}": the honorific "{honorific}" is not one the importer knows; read as a person')
@@ -528,6 +572,7 @@ class _Parser:
         expected_top, expected_sub = (1, 1) if self.renumbered else (2, 1)
         index = 0
         in_list = None  # the last number of a numbered list running in the current body
+        last_listed = 0  # the last number of a numbered list in the current body, even if a paragraph followed
         while index < len(lines):
             number, line = lines[index]
             index += 1
@@ -572,7 +617,7 @@ class _Parser:
                 else:
                     top = int(item_number)
                     expected_top, expected_sub = top + 1, 1
-                in_list = None
+                in_list, last_listed = None, 0
                 continue
             if not items:
                 raise ImportProblem(
@@ -583,12 +628,16 @@ class _Parser:
                 )
             list_match = re.match(r"^(\d{1,2})[.)]\s", line)
             if list_match:
-                if int(list_match.group(1)) != (in_list or 0) + 1:
+                if int(list_match.group(1)) not in ((in_list or 0) + 1, last_listed + 1):
                     self.check_skipped_heading(number, line, items[-1], expected_top)
-                in_list = int(list_match.group(1))
+                in_list = last_listed = int(list_match.group(1))
             elif not LIST_ITEM_RE.match(line):
-                in_list = None
-                self.check_skipped_heading(number, line, items[-1], expected_top)
+                after_blank = index > 1 and not lines[index - 2][1]
+                list_goes_on = in_list is not None and not after_blank and items[-1]["body"]
+                if not list_goes_on:
+                    # A list entry wrapped onto further lines (a PDF's width) does not end the list.
+                    in_list = None
+                    self.check_skipped_heading(number, line, items[-1], expected_top)
             items[-1]["body"].append((number, line, index > 1 and not lines[index - 2][1]))
         if not items:
             raise ImportProblem(_('agenda items after the attendance, "2. Title"'), line=present_line)

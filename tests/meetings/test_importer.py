@@ -443,11 +443,6 @@ def test_what_the_database_refuses_is_an_import_problem_and_nothing_is_written(r
     assert not Delegation.objects.filter(name__startswith="Atlantis").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the archival PDF sets attendance in floated two-column blocks, whose text pypdf extracts "
-    "out of reading order; reading the portal's own PDFs back is left open (see issue 5's note)",
-)
 def test_the_portals_own_pdf_of_the_seed_reads_back_with_the_same_attendance_and_headings(demo, tmp_path):
     from meetings import pdf
 
