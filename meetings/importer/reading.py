@@ -67,13 +67,13 @@ def read_minutes(source, name=None, *, default_date=None, matcher=None):
     from meetings.importer.record import attached_record, from_record
 
     content, name = _content(source, name)
-    matcher = matcher or DelegationMatcher.from_db()
     if _is_pdf(content, name) and (record := attached_record(content)) is not None:
-        parsed = from_record(record, matcher, name=name)
+        parsed = from_record(record, matcher or DelegationMatcher.from_db(), name=name)
         if default_date and parsed.date != default_date:
             raise ImportProblem(
                 _("the date {given}, but the PDF's record is of {date}").format(given=default_date, date=parsed.date),
                 file=name,
             )
         return parsed
-    return parse(_text(content, name), default_date=default_date, matcher=matcher)
+    text = _text(content, name)
+    return parse(text, default_date=default_date, matcher=matcher or DelegationMatcher.from_db())
