@@ -49,7 +49,7 @@ class _AdoptionFields(forms.Form):
 
 
 class MinutesUploadForm(_AdoptionFields):
-    file = forms.FileField(label=_("Minutes file"), help_text=_("A .txt or .pdf file of one meeting's minutes."))
+    file = forms.FileField(label=_("Minutes file"), help_text=_("A .txt, .pdf or .docx file of one meeting's minutes."))
     date = forms.DateField(
         label=_("Meeting date"),
         required=False,
@@ -60,8 +60,8 @@ class MinutesUploadForm(_AdoptionFields):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".txt", ".pdf")):
-            raise forms.ValidationError(_("Upload a .txt or .pdf file."))
+        if not upload.name.lower().endswith((".txt", ".pdf", ".docx")):
+            raise forms.ValidationError(_("Upload a .txt, .pdf or .docx file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload

@@ -8,6 +8,7 @@ from meetings.importer.names import DelegationMatcher
 from meetings.importer.parsing import ParsedMinutes, parse
 from meetings.importer.problems import ImportProblem
 from meetings.importer.reading import read_minutes, read_source
+from meetings.importer.record import from_record
 from meetings.importer.writing import check, link_previous_minutes, write
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "ImportProblem",
     "ParsedMinutes",
     "check",
+    "from_record",
     "link_previous_minutes",
     "parse",
     "read_minutes",

@@ -108,9 +108,9 @@ def test_an_unreadable_file_is_a_form_error_not_a_500(staff_client, reference):
 
 
 def test_a_file_of_another_kind_is_refused(staff_client, reference):
-    response = upload(staff_client, "hello", name="minutes.docx")
+    response = upload(staff_client, "hello", name="minutes.odt")
     assert response.status_code == 400
-    assert "Upload a .txt or .pdf file." in response.content.decode()
+    assert "Upload a .txt, .pdf or .docx file." in response.content.decode()
 
 
 def test_a_published_import_asks_how_the_minutes_were_adopted(staff_client, reference):
