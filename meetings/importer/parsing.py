@@ -117,10 +117,18 @@ class ParsedMinutes:
     record: dict | None = None
     # Set once the record written from minutes.json was compared with it and found equal.
     exact: bool = False
+    # The source line of each warning (None where it has none) and of each item, for the review screen.
+    warning_lines: list = field(default_factory=list)
+    item_lines: list = field(default_factory=list)
+
+    def warnings_with_lines(self):
+        """(line or None, warning) for every warning, including those added after parsing."""
+        lines = self.warning_lines + [None] * (len(self.warnings) - len(self.warning_lines))
+        return list(zip(lines, self.warnings, strict=False))
 
     def as_dict(self):
         data = asdict(self)
-        for key in ("unknown_delegations", "origin", "record", "exact"):
+        for key in ("unknown_delegations", "origin", "record", "exact", "warning_lines", "item_lines"):
             data.pop(key)
         return data
 
@@ -203,6 +211,8 @@ class _Parser:
         self.matcher = matcher
         self.default_date = default_date
         self.warnings = []
+        self.warning_lines = []
+        self.item_lines = []
         self.unknown = []
         self.renumbered = False
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -220,6 +230,7 @@ class _Parser:
 
     def warn(self, line, message):
         self.warnings.append(_("Line {line}: {message}").format(line=line, message=message) if line else message)
+        self.warning_lines.append(line)
 
     def run(self):
         content = [(n, line) for n, line in self.lines if line]
@@ -258,7 +269,8 @@ class _Parser:
         parsed.unknown_delegations = self.unknown
         for problem in structural_problems(parsed, rest):
             if problem not in self.warnings:
-                self.warnings.append(problem)
+                self.warn(None, problem)
+        parsed.warning_lines, parsed.item_lines = self.warning_lines, self.item_lines
         return parsed
 
     # -- title block
@@ -644,7 +656,7 @@ class _Parser:
         width = _wrap_width([line for item in items for _n, line, _b in item["body"]])
         for item in items:
             item["body"] = self.body(item.pop("body"), width)
-            item.pop("_line")
+            self.item_lines.append(item.pop("_line"))
         if self.renumbered:
             for item in items:
                 major, dot, minor = item["number"].partition(".")
