@@ -212,6 +212,7 @@ class _Parser:
         self.default_date = default_date
         self.warnings = []
         self.warning_lines = []
+        self.messages = set()  # the warnings' messages without their line, so that a check says each once
         self.item_lines = []
         self.unknown = []
         self.renumbered = False
@@ -231,6 +232,7 @@ class _Parser:
     def warn(self, line, message):
         self.warnings.append(_("Line {line}: {message}").format(line=line, message=message) if line else message)
         self.warning_lines.append(line)
+        self.messages.add(message)
 
     def run(self):
         content = [(n, line) for n, line in self.lines if line]
@@ -268,7 +270,7 @@ class _Parser:
         )
         parsed.unknown_delegations = self.unknown
         for problem in structural_problems(parsed, rest):
-            if problem not in self.warnings:
+            if problem not in self.messages:
                 self.warn(None, problem)
         parsed.warning_lines, parsed.item_lines = self.warning_lines, self.item_lines
         return parsed
