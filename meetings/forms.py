@@ -50,7 +50,11 @@ class _AdoptionFields(forms.Form):
 
 
 class MinutesUploadForm(_AdoptionFields):
-    file = forms.FileField(label=_("Minutes file"), help_text=_("A .txt or .pdf file of one meeting's minutes."))
+    file = forms.FileField(
+        label=_("Minutes file"), required=False, help_text=_("A .txt, .pdf or .docx file of one meeting's minutes.")
+    )
+    # The preview's "correct and read again": the source text, as corrected by staff.
+    text = forms.CharField(label=_("Source text"), required=False, widget=forms.HiddenInput, strip=False)
     date = forms.DateField(
         label=_("Meeting date"),
         required=False,
@@ -59,10 +63,18 @@ class MinutesUploadForm(_AdoptionFields):
 
     field_order = ["file", "date", "status", "adopted_at", "silence_procedure_ends"]
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("text", "").strip() and "file" not in self.errors:
+            self.add_error("file", _("Choose a file of minutes."))
+        return data
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".txt", ".pdf")):
-            raise forms.ValidationError(_("Upload a .txt or .pdf file."))
+        if upload is None:
+            return upload
+        if not upload.name.lower().endswith((".txt", ".pdf", ".docx")):
+            raise forms.ValidationError(_("Upload a .txt, .pdf or .docx file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
@@ -73,6 +85,28 @@ class MinutesConfirmForm(_AdoptionFields):
 
     payload = forms.CharField(widget=forms.HiddenInput)
     create_delegations = forms.BooleanField(label=_("Create the unknown delegations listed above"), required=False)
+
+    def __init__(self, *args, unknown=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One choice per unknown name: an existing delegation it stands for (saved as an alias of it).
+        delegations = [("", _("— not an existing delegation —"))] + [
+            (str(pk), name) for pk, name in Delegation.objects.order_by("name").values_list("pk", "name")
+        ]
+        self.unknown = list(unknown)
+        for index, name in enumerate(self.unknown):
+            self.fields[f"alias_{index}"] = forms.ChoiceField(
+                label=_("“%(name)s” is") % {"name": name}, choices=delegations, required=False
+            )
+
+    def aliases(self):
+        """{unknown name: Delegation} for the names mapped to an existing delegation."""
+        chosen = {
+            name: self.cleaned_data.get(f"alias_{index}")
+            for index, name in enumerate(self.unknown)
+            if self.cleaned_data.get(f"alias_{index}")
+        }
+        found = Delegation.objects.in_bulk([int(pk) for pk in chosen.values()])
+        return {name: found[int(pk)] for name, pk in chosen.items() if int(pk) in found}
 
 
 class DateInput(forms.DateInput):
