@@ -7,12 +7,20 @@ PORT ?= 8000
 LOCAL_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SECURE_COOKIES=false
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=false
 
-.PHONY: run test bench lint check lock clean
+# pip-tools and pip-audit live in their own environment, apart from the portal's.
+TOOLS := var/tools
 
-$(BIN)/.installed: requirements.txt pyproject.toml
-	@echo "Setting up $(VENV) from requirements.txt"
+.PHONY: run test bench lint check lock audit clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	@echo "Setting up $(VENV) from requirements-dev.txt (hash-checked)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	@touch $@
+
+$(TOOLS)/.installed:
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2 pip-audit==2.10.1
 	@touch $@
 
 run: $(BIN)/.installed
@@ -36,8 +44,22 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-lock:
-	$(BIN)/pip freeze --exclude-editable > requirements.txt
+# Re-resolve both locks from pyproject.toml, with hashes; production's lock has no test tools.
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --no-header --no-annotate --no-emit-index-url \
+	--no-emit-find-links --allow-unsafe
+lock: $(TOOLS)/.installed
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) -o requirements.txt pyproject.toml
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) --extra dev -o requirements-dev.txt pyproject.toml
+
+# Known vulnerabilities in the production lock. Without the advisory database (offline), it says
+# so and fails rather than report "no known vulnerabilities" for packages it could not look up.
+audit: $(TOOLS)/.installed
+	@$(TOOLS)/bin/pip-audit --requirement requirements.txt --require-hashes --disable-pip --strict \
+		--progress-spinner off > var/audit.log 2>&1; status=$$?; cat var/audit.log; \
+	if [ $$status -ne 0 ] && grep -q -E "not found on PyPI|Connection|Max retries|resolve" var/audit.log; then \
+		echo "make audit: the vulnerability database (PyPI's advisory API) cannot be reached from here;"; \
+		echo "            the dependencies were NOT checked. Run it again with network access."; \
+	fi; exit $$status
 
 clean:
 	rm -rf $(VENV) var/staticfiles
