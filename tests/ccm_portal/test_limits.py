@@ -93,3 +93,21 @@ def test_an_address_with_a_nul_character_is_a_bad_request(client, address):
     response = client.get(address)
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+def test_an_item_body_over_the_cap_is_refused_with_a_message_and_nothing_saved(client, isu_staff, demo):
+    from meetings.forms import ITEM_BODY_MAX_CHARS
+    from meetings.models import AgendaItem
+    from tests.meetings.pages import form_data
+
+    item = AgendaItem.objects.get(meeting=demo["2018-11-13"], title="Update by the Presidency")
+    url = f"/drafting/2018-11-13/items/{item.pk}/"
+    client.force_login(isu_staff)
+    data = form_data(client.get(url), "form", "action_points", "decisions")
+    data["body"] = "The Committee discussed the matter. " * (ITEM_BODY_MAX_CHARS // 36 + 100)
+    response = client.post(url, data)
+    assert response.status_code in (200, 400)
+    assert f"Ensure this value has at most {ITEM_BODY_MAX_CHARS} characters" in response.content.decode()
+    before = item.body
+    item.refresh_from_db()
+    assert item.body == before
