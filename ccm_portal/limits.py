@@ -14,10 +14,11 @@ from django.conf import settings
 
 def _slot_directory():
     # One set of slots per installation on this host (two checkouts do not share them).
-    name = "ccm-portal-render-" + hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
-    directory = Path(tempfile.gettempdir()) / name
-    directory.mkdir(exist_ok=True)
-    return directory
+    directory = settings.LIMITS_DIR or Path(tempfile.gettempdir()) / (
+        "ccm-portal-slots-" + hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
+    )
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return Path(directory)
 
 
 def draft_pdf_slot():

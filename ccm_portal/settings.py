@@ -208,6 +208,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Where the host's slot files live (empty: a folder in the system's temporary directory).
+LIMITS_DIR = env_str("LIMITS_DIR")
 # Passwords checked at once on one host (ccm_portal/limits.py); more logins answer "busy" (429).
 LOGIN_CONCURRENCY = env_int("LOGIN_CONCURRENCY", 1)
 # Draft PDFs rendered at once on one host (ccm_portal/limits.py); more answer "busy, try again".

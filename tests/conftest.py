@@ -71,10 +71,14 @@ def _fast_password_hashing(settings):
 def _plain_http():
     """The test client and the live server speak plain http (production redirects to https); set
     for the whole session, before the live server builds its middleware."""
+    import tempfile
+
     from django.test.utils import override_settings
 
-    with override_settings(SECURE_SSL_REDIRECT=False):
-        yield
+    # Render and login slots of this test run alone: another run on the machine must not take them.
+    with tempfile.TemporaryDirectory(prefix="ccm-test-slots-") as slots:
+        with override_settings(SECURE_SSL_REDIRECT=False, LIMITS_DIR=slots):
+            yield
 
 
 @pytest.fixture(autouse=True)
