@@ -426,7 +426,7 @@ def staff_session_cookie(username):
     from django.contrib.auth.models import Group, User
     from django.test import Client
 
-    from meetings.permissions import ISU_STAFF_GROUP
+    from meetings.roles import ISU_STAFF_GROUP
 
     staff = User.objects.create_user(username, is_staff=True)
     staff.groups.add(Group.objects.get_or_create(name=ISU_STAFF_GROUP)[0])
