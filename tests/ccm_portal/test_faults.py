@@ -107,7 +107,26 @@ def test_verify_records_names_a_record_whose_published_text_was_edited_in_the_da
     with pytest.raises(CommandError, match="1 official record"):
         call_command("verify_records")
     error = capsys.readouterr().err
-    assert "Meeting of 25 September 2018" in error and "no longer matches" in error and "items" in error
+    assert "Meeting of 25 September 2018" in error and "no longer match" in error and "items differ" in error
+
+
+def test_verify_records_names_a_record_whose_adopted_text_was_edited_in_the_database(demo, capsys):
+    import json
+
+    call_command("store_official_records")
+    meeting = demo["2018-09-25"]
+    meeting.refresh_from_db()
+    document = meeting.adopted_record
+    document["items"][0]["title"] = "Something the Committee never adopted"
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE meetings_meeting SET adopted_record = %s{cast} WHERE id = %s", [json.dumps(document), meeting.pk]
+        )
+    with pytest.raises(CommandError, match="1 official record"):
+        call_command("verify_records")
+    error = capsys.readouterr().err
+    assert "adopted record in the database no longer matches" in error and "items differ" in error
 
 
 def test_verify_records_passes_after_publication_changes_only_the_status(demo, capsys):
