@@ -205,7 +205,7 @@ def synthetic_published_meetings(count, start):
 
     from delegations.models import Presidency
     from meetings import search
-    from meetings.models import Meeting, SearchDocument
+    from meetings.models import Meeting, MinutesVersion, SearchDocument
     from tests.factories import DelegationFactory
 
     rng = random.Random(count)
@@ -213,17 +213,23 @@ def synthetic_published_meetings(count, start):
         name=f"B{count}", delegation=DelegationFactory(), starts_on=start, ends_on=start + timedelta(days=count + 1)
     )
     now = timezone.now()
+    # Drafts first, then each one's adopted version, then published naming it (as the database's
+    # constraints require of published minutes).
     meetings = Meeting.objects.bulk_create(
-        Meeting(
-            date=start + timedelta(days=n),
-            presidency=presidency,
-            status=Meeting.Status.PUBLISHED,
-            silence_procedure_ends_at=now,
-            adoption_outcome=Meeting.AdoptionOutcome.CORRECT_RECORD,
-            published_at=now,
-        )
-        for n in range(count)
+        Meeting(date=start + timedelta(days=n), presidency=presidency) for n in range(count)
     )
+    versions = MinutesVersion.objects.bulk_create(
+        MinutesVersion(meeting=meeting, number=1, comment_deadline=meeting.date, snapshot={}) for meeting in meetings
+    )
+    for meeting, version in zip(meetings, versions, strict=True):
+        meeting.status = Meeting.Status.PUBLISHED
+        meeting.adopted_version = version
+        meeting.adopted_record = {"items": []}
+        meeting.silence_procedure_ends_at = now
+        meeting.adoption_outcome = Meeting.AdoptionOutcome.CORRECT_RECORD
+        meeting.published_at = now
+    fields = ["status", "adopted_version", "adopted_record", "silence_procedure_ends_at", "adoption_outcome"]
+    Meeting.objects.bulk_update(meetings, [*fields, "published_at"], batch_size=500)
     needles = set(rng.sample(range(count), 10))
 
     def words(n):
