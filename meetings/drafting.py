@@ -135,6 +135,16 @@ def create_meeting(by, *, date, presidency, starts_at=None, ends_at=None, venue=
     return meeting
 
 
+def _lock_draft(meeting_id):
+    """Lock the meeting and check, under that lock, that its minutes are still a draft: circulated
+    and adopted minutes refuse every change (RecordFrozen, a 403 on the pages). Taken first by
+    every change below, so that the meeting's row is always locked before any of its parts."""
+    try:
+        return Meeting.objects.lock_for_drafting(meeting_id)
+    except Meeting.DoesNotExist:
+        raise DraftingError(_("Someone removed this while you were editing it; your text was not saved.")) from None
+
+
 def _lock_and_check(model, pk, revision, field="revision"):
     locked = model.objects.select_for_update().filter(pk=pk).first()
     if locked is None:
@@ -145,6 +155,7 @@ def _lock_and_check(model, pk, revision, field="revision"):
 @transaction.atomic
 def save_meeting(meeting, by, revision, started, data):
     """Save the meeting's own fields if nobody saved them since `revision`; else raise Conflict."""
+    _lock_draft(meeting.pk)
     locked, fresh = _lock_and_check(Meeting, meeting.pk, revision)
     before = meeting_snapshot(locked)
     if not fresh:
@@ -246,6 +257,7 @@ def save_attendance(meeting, by, revision, rows):
     """Replace the attendance with the sheet's rows, in order. Each row: delegation, status
     (present, apologies or absent), label, representatives (in order), remote (a subset), and
     optionally new_name/new_honorific/new_remote for a person added inline."""
+    _lock_draft(meeting.pk)
     locked, fresh = _lock_and_check(Meeting, meeting.pk, revision, "attendance_revision")
     if not fresh or not Meeting.objects.filter(pk=locked.pk, attendance_revision=revision).update(
         attendance_revision=revision + 1
@@ -356,6 +368,7 @@ def _save_rows(item, model, rows, fields):
 def save_item(item, by, revision, started, *, title, body, leads, action_points=(), decisions=()):
     """Save an item, its leads, action points and decisions if nobody saved it since
     `revision`; else raise Conflict with what changed meanwhile."""
+    _lock_draft(item.meeting_id)
     locked, fresh = _lock_and_check(AgendaItem, item.pk, revision)
     current = load_item(item.meeting_id, item.pk)
     before = item_snapshot(current)
@@ -400,6 +413,7 @@ def _siblings(meeting, parent_id):
 
 @transaction.atomic
 def add_item(meeting, by, parent=None, title=NEW_ITEM):
+    _lock_draft(meeting.pk)
     if parent is not None and parent.parent_id is not None:
         raise DraftingError(
             _("Items nest %(depth)s levels deep at most (5 and 5.1, not 5.1.1).") % {"depth": MAX_ITEM_DEPTH}
@@ -415,7 +429,7 @@ def add_item(meeting, by, parent=None, title=NEW_ITEM):
 
 @transaction.atomic
 def remove_item(item, by):
-    meeting = item.meeting
+    meeting = _lock_draft(item.meeting_id)
     subs = list(item.sub_items.values_list("title", flat=True))
     changes = {"item": [item.pk, None], "title": [item.title, None], "body": [item.body, None]}
     if subs:
@@ -426,6 +440,7 @@ def remove_item(item, by):
 
 @transaction.atomic
 def move_item(item, by, direction):
+    _lock_draft(item.meeting_id)
     siblings = _siblings(item.meeting_id, item.parent_id)
     index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
     target = index - 1 if direction == "up" else index + 1
@@ -475,6 +490,7 @@ def followable_action_points(meeting):
 def record_follow_up(meeting, by, action_point, note, status):
     """Record what this meeting says about an earlier action point. The action point itself is the
     earlier record and stays as written: its tracking status follows from the follow-ups."""
+    _lock_draft(meeting.pk)
     raised = action_point.agenda_item.meeting
     if raised.date >= meeting.date:
         raise DraftingError(_("A follow-up is recorded at a meeting after the one that raised it."))
