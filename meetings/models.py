@@ -49,7 +49,7 @@ def _refuse_if_frozen(meetings):
 
 class RecordPartQuerySet(models.QuerySet):
     """Writes in bulk to parts of a record hold the freeze too: `save()` alone would be bypassed by
-    `update()`, `delete()`, `bulk_create()` and `bulk_update()` (which goes through update)."""
+    `update()`, `delete()`, `bulk_create()` and `bulk_update()`."""
 
     def _meetings(self):
         return Meeting.objects.filter(pk__in=self.values(self.model.MEETING))
@@ -63,6 +63,13 @@ class RecordPartQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             _refuse_if_frozen(self._meetings())
             return super().delete()
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before Django's own update, which runs in a transaction without a savepoint.
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self.filter(pk__in=[obj.pk for obj in objs])._meetings())
+            return super().bulk_update(objs, fields, *args, **kwargs)
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)

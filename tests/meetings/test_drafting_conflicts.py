@@ -6,9 +6,10 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from meetings.models import AgendaItem, Attendance, AuditEntry, Meeting
-from tests.meetings.pages import form_data
+from tests.meetings.pages import admin_form_data, form_data
 
 DRAFT = "2018-11-13"
 
@@ -185,3 +186,67 @@ def test_a_tampered_revision_is_a_form_error(isu_staff, demo):
     assert response.status_code == 200
     assert "Enter a whole number." in response.content.decode()
     assert Meeting.objects.get(date=DRAFT).venue != "Online"
+
+
+@pytest.fixture
+def admin_client(isu_staff):
+    """Alice in the admin, with every model permission, so only the rules of the record can say no."""
+    isu_staff.is_superuser = True
+    isu_staff.save()
+    return logged_in(isu_staff)
+
+
+def _admin_meeting_page(client, meeting):
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    return url, admin_form_data(client.get(url))
+
+
+@pytest.mark.django_db
+def test_an_admin_inline_edit_makes_an_open_attendance_sheet_stale(admin_client, second_staff, demo):
+    url = f"/drafting/{DRAFT}/attendance/"
+    erin = logged_in(second_staff)
+    sheet = opened(erin, url, "formset", "revision_form")
+    admin_url, data = _admin_meeting_page(admin_client, demo[DRAFT])
+    row = Attendance.objects.filter(meeting=demo[DRAFT]).order_by("position", "id").first()
+    index = next(i for i in range(int(data["attendance-TOTAL_FORMS"])) if data[f"attendance-{i}-id"] == str(row.pk))
+    assert (
+        admin_client.post(admin_url, {**data, f"attendance-{index}-label": "Changed in the admin"}).status_code == 302
+    )
+
+    response = erin.post(url, sheet)
+
+    assert response.status_code == 200
+    assert "Someone else saved the attendance" in response.content.decode()
+    assert Attendance.objects.get(pk=row.pk).label == "Changed in the admin"
+
+
+@pytest.mark.django_db
+def test_an_admin_inline_edit_makes_an_open_item_form_stale(admin_client, second_staff, demo, item):
+    erin = logged_in(second_staff)
+    form = opened(erin, item_url(item), *ITEM_FORMS)
+    admin_url, data = _admin_meeting_page(admin_client, demo[DRAFT])
+    index = next(
+        i for i in range(int(data["agenda_items-TOTAL_FORMS"])) if data[f"agenda_items-{i}-id"] == str(item.pk)
+    )
+    changed = {**data, f"agenda_items-{index}-body": "Changed in the admin."}
+    assert admin_client.post(admin_url, changed).status_code == 302
+
+    response = erin.post(item_url(item), {**form, "body": "Erin's text."})
+
+    assert response.status_code == 200
+    assert "Someone else saved this after you opened it" in response.content.decode()
+    assert AgendaItem.objects.get(pk=item.pk).body == "Changed in the admin."
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_of_an_attendance_row_makes_an_open_sheet_stale(admin_client, second_staff, demo):
+    url = f"/drafting/{DRAFT}/attendance/"
+    erin = logged_in(second_staff)
+    sheet = opened(erin, url, "formset", "revision_form")
+    row = Attendance.objects.filter(meeting=demo[DRAFT]).order_by("position", "id").first()
+    row_url = reverse("admin:meetings_attendance_change", args=[row.pk])
+    data = admin_form_data(admin_client.get(row_url))
+    assert admin_client.post(row_url, {**data, "label": "Changed in the admin"}).status_code == 302
+
+    assert "Someone else saved the attendance" in erin.post(url, sheet).content.decode()
+    assert Attendance.objects.get(pk=row.pk).label == "Changed in the admin"
