@@ -1,6 +1,7 @@
 """No lost edits: when two staff members edit the same item or meeting, the second save is
 refused with what changed, and the second person's text stays in the form to merge."""
 
+import datetime
 import threading
 
 import pytest
@@ -8,7 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from meetings import workflow
 from meetings.models import AgendaItem, Attendance, AuditEntry, Meeting
+from tests.factories import later_meeting, meeting_in
 from tests.meetings.pages import admin_form_data, form_data
 
 DRAFT = "2018-11-13"
@@ -250,3 +253,89 @@ def test_an_admin_edit_of_an_attendance_row_makes_an_open_sheet_stale(admin_clie
 
     assert "Someone else saved the attendance" in erin.post(url, sheet).content.decode()
     assert Attendance.objects.get(pk=row.pk).label == "Changed in the admin"
+
+
+def _race_item_save_against(user, meeting, item, text, transition, after_opening=None):
+    """Alice opens the item (while the minutes are a draft), then saves `text` at the very moment
+    `transition()` runs on another connection. Returns the status code of her save."""
+    barrier = threading.Barrier(2)
+    url = f"/drafting/{meeting.date.isoformat()}/items/{item.pk}/"
+    codes, errors = [], []
+    data = opened(logged_in(user), url, *ITEM_FORMS)
+    if after_opening:
+        after_opening()
+
+    def save():
+        try:
+            client = logged_in(user)
+            barrier.wait(timeout=30)
+            codes.append(client.post(url, {**data, "body": text}).status_code)
+        except Exception as exc:  # noqa: BLE001 — reported to the test below
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    def move():
+        try:
+            barrier.wait(timeout=30)
+            transition()
+        except Exception as exc:  # noqa: BLE001 — reported to the test below
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save), threading.Thread(target=move)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return codes[0]
+
+
+def _adopted_record_is_the_adopted_version(meeting, item):
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.ADOPTED
+    version = meeting.latest_version()
+    assert AgendaItem.objects.get(pk=item.pk).body == version.item(str(item.pk))["body"]
+    return version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_item_save_racing_circulation_and_adoption_is_in_the_version_or_refused(postgres, isu_staff):
+    meeting = meeting_in(Meeting.Status.DRAFT)
+    item = meeting.agenda_items.first()
+    later = later_meeting(meeting)
+    text = "Typed as the minutes went out."
+
+    def circulate_and_adopt():
+        workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today())
+        workflow.adopt(meeting, by=isu_staff, at_meeting=later)
+
+    code = _race_item_save_against(isu_staff, meeting, item, text, circulate_and_adopt)
+
+    assert code in (302, 403)
+    version = _adopted_record_is_the_adopted_version(meeting, item)
+    assert (text in version.item(str(item.pk))["body"]) == (code == 302)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_item_save_racing_an_adoption_is_refused_and_the_record_is_the_version(postgres, isu_staff):
+    meeting = meeting_in(Meeting.Status.DRAFT)
+    item = meeting.agenda_items.first()
+    later = later_meeting(meeting)
+
+    code = _race_item_save_against(
+        isu_staff,
+        meeting,
+        item,
+        "Typed during the adoption.",
+        lambda: workflow.adopt(meeting, by=isu_staff, at_meeting=later),
+        after_opening=lambda: workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today()),
+    )
+
+    assert code == 403
+    version = _adopted_record_is_the_adopted_version(meeting, item)
+    assert "Typed during the adoption." not in version.item(str(item.pk))["body"]
