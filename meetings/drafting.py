@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Representative, ThematicArea
 from meetings import audit, versions
@@ -33,7 +34,11 @@ NEXT_MEETING = "Date of the Next Meeting"
 NEW_ITEM = "New item"
 
 OBSERVER_KINDS = (Delegation.Kind.INTERNATIONAL_ORGANISATION, Delegation.Kind.CIVIL_SOCIETY)
+# A delegation not marked on the sheet: not recorded, so not in the record.
 ABSENT = "absent"
+PRESENT_NEEDS_NAMES = gettext_lazy(
+    "A delegation marked present needs at least one representative: tick who came, or add them."
+)
 
 MEETING_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency")
 
@@ -195,8 +200,8 @@ def committee(meeting):
 
 
 def attendance_sheet(meeting):
-    """Initial rows for the sheet: who is recorded, then the rest of the committee (present by
-    default on a fresh sheet, absent once the sheet has been saved)."""
+    """Initial rows for the sheet: who is recorded, then the rest of the committee, not recorded
+    until someone marks them (on a fresh sheet, with who came last time ticked in advance)."""
     recorded = meeting.attendance_list()
     rows = []
     for row in recorded:
@@ -211,7 +216,6 @@ def attendance_sheet(meeting):
             }
         )
     listed = {row.delegation_id for row in recorded}
-    default = ABSENT if recorded else Attendance.Status.PRESENT
     # On a fresh sheet, tick who came for each delegation at the last meeting with an attendance.
     last_time = {}
     if not recorded:
@@ -229,7 +233,7 @@ def attendance_sheet(meeting):
                 {
                     "delegation": delegation,
                     "label": label,
-                    "status": default,
+                    "status": ABSENT,
                     "representatives": [a.representative for a in people],
                     "remote": [a.representative for a in people if a.remote],
                 }
@@ -282,6 +286,8 @@ def save_attendance(meeting, by, revision, rows):
         if row["status"] != Attendance.Status.PRESENT:
             continue
         people = [(rep, rep in row.get("remote", [])) for rep in row.get("representatives", [])]
+        if not people and not row.get("new_name"):
+            raise DraftingError(PRESENT_NEEDS_NAMES)
         if row.get("new_name"):
             rep, _created = Representative.objects.get_or_create(
                 delegation=row["delegation"],

@@ -191,6 +191,8 @@ def drafting_attendance(request, meeting_date):
                     "check them against the record and save again."
                 ),
             )
+        except drafting.DraftingError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Attendance saved."))
             return redirect("meetings:drafting_meeting", meeting.date.isoformat())

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency
 from meetings import record_json
-from meetings.drafting import ABSENT
+from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
 from meetings.models import ActionPoint, Attendance, Decision, Meeting, ReviewComment
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -283,7 +283,8 @@ class MeetingEditForm(RevisionMixin, MeetingForm):
 
 
 class AttendanceRowForm(forms.Form):
-    STATUS_CHOICES = [*Attendance.Status.choices, (ABSENT, _("Absent"))]
+    # A delegation not marked is not on the record: nothing is assumed, not even who came.
+    STATUS_CHOICES = [*Attendance.Status.choices, (ABSENT, _("Not recorded"))]
 
     delegation = forms.ModelChoiceField(queryset=Delegation.objects.all(), label=_("Delegation"), required=False)
     label = forms.CharField(max_length=200, required=False, label=_("Written as"))
@@ -308,7 +309,7 @@ class AttendanceRowForm(forms.Form):
             self.initial["delegation"] = known.pk
         else:
             self.delegation_obj = None
-            self.fields["status"].initial = Attendance.Status.PRESENT
+            self.fields["status"].initial = ABSENT
         reps = (representatives or {}).get(known.pk if known else None, [])
         # Those recorded come first in their written order, then everyone else by name.
         chosen = list(self.initial.get("representatives") or [])
@@ -342,6 +343,8 @@ class AttendanceRowForm(forms.Form):
             picked = []
             if cleaned.get("new_name"):
                 self.add_error("status", _("A delegation that is not present has no representatives listed."))
+        elif not picked and not (cleaned.get("new_name") or "").strip():
+            self.add_error("status", PRESENT_NEEDS_NAMES)
         cleaned["representatives"] = [self.rep_objects[pk] for pk in picked if pk in self.rep_objects]
         cleaned["remote"] = [self.rep_objects[pk] for pk in cleaned.get("remote") or [] if pk in picked]
         cleaned["new_name"] = (cleaned.get("new_name") or "").strip()
