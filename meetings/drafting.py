@@ -33,6 +33,17 @@ AOB = "Any Other Business"
 NEXT_MEETING = "Date of the Next Meeting"
 NEW_ITEM = "New item"
 
+# The standard agenda's items that may stay empty in the record: no other business is news too.
+OPTIONAL_ITEMS = (AOB,)
+# What the standard agenda and the editor put in for a person to replace, and the usual
+# drafting placeholders: a record that still holds one is not ready to go out.
+PLACEHOLDER_TITLES = (NEW_ITEM,)
+PLACEHOLDER_RE = re.compile(
+    r"\[(?:…|\.\.\.|representatives not recorded)\]"  # an ellipsis in brackets
+    r"|\bTB[ACD]\b|\bX{2,}\b"  # "to be confirmed/decided/announced", "XX"
+    r"|\*\*text\*\*|(?<!\*)\*text\*(?!\*)"  # the editor's bold / italic buttons with nothing selected
+)
+
 OBSERVER_KINDS = (Delegation.Kind.INTERNATIONAL_ORGANISATION, Delegation.Kind.CIVIL_SOCIETY)
 # A delegation not marked on the sheet: not recorded, so not in the record.
 ABSENT = "absent"

@@ -1,7 +1,7 @@
 """Forms of the meetings app: they validate input and never run a workflow."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import Delegation, Presidency
 from meetings import record_json
 from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
-from meetings.models import ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings.models import ADOPTED_STATES, ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings.workflow import SILENCE_MINIMUM
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -149,7 +150,10 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["at_meeting"].queryset = Meeting.objects.filter(date__gt=meeting.date).order_by("date")
+        # A meeting whose own minutes are adopted can no longer record an adoption.
+        self.fields["at_meeting"].queryset = (
+            Meeting.objects.filter(date__gt=meeting.date).exclude(status__in=ADOPTED_STATES).order_by("date")
+        )
         self.fields["at_meeting"].label_from_instance = lambda m: m.date.strftime("%d %B %Y").lstrip("0")
 
     def clean(self):
@@ -166,16 +170,27 @@ class AdoptForm(forms.Form):
 class SilenceForm(forms.Form):
     ends_at = forms.DateTimeField(label=_("Silence ends at"), widget=DateTimeInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, comment_deadline=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ends_at"].initial = (timezone.localtime() + timedelta(days=7)).replace(
-            hour=18, minute=0, second=0, microsecond=0
-        )
+        self.fields["ends_at"].initial = self.default_end(comment_deadline)
+
+    @staticmethod
+    def default_end(comment_deadline=None):
+        """18:00 (Geneva) on the day after the comment deadline, so that silence ends after the
+        comments are in; and never less than the 24 hours a silence procedure lasts."""
+        now = timezone.localtime()
+        start = now.date() + timedelta(days=7) if comment_deadline is None else comment_deadline + timedelta(days=1)
+        ends = timezone.make_aware(datetime.combine(start, time(18, 0)))
+        while ends < now + SILENCE_MINIMUM:
+            ends += timedelta(days=1)
+        return ends
 
     def clean_ends_at(self):
         ends_at = self.cleaned_data["ends_at"]
         if ends_at <= timezone.now():
             raise forms.ValidationError(_("A silence procedure ends in the future."))
+        if ends_at < timezone.now() + SILENCE_MINIMUM:
+            raise forms.ValidationError(_("A silence procedure lasts at least 24 hours."))
         return ends_at
 
 
