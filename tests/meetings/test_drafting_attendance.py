@@ -188,3 +188,18 @@ def test_the_drafting_function_itself_refuses_present_without_names(isu_staff, m
             meeting, isu_staff, meeting.attendance_revision, [{"delegation": delegation, "status": "present"}]
         )
     assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_a_present_delegation_without_names_is_never_shown_bare(client, isu_staff):
+    """Only a draft can hold one (written outside the sheet); its page and PDF mark it, and the
+    workflow refuses to let it go out (tests/meetings/test_workflow_problems.py)."""
+    from tests import pdf_reader
+    from tests.factories import AttendanceFactory, DelegationFactory, meeting_in
+
+    meeting = meeting_in(Meeting.Status.DRAFT)
+    AttendanceFactory(meeting=meeting, delegation=DelegationFactory(name="Ruritania"), status="present")
+    client.force_login(isu_staff)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Ruritania" in page and "[representatives not recorded]" in page
+    pdf = pdf_reader.text(client.get(meeting.get_pdf_url()).content)
+    assert "Ruritania" in pdf and "[representatives not recorded]" in pdf
