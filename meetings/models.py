@@ -282,11 +282,19 @@ class Meeting(models.Model):
     RECORD_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency_id")
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and self.pk:
-            stored = Meeting.objects.filter(pk=self.pk, status__in=ADOPTED_STATES).values(*self.RECORD_FIELDS).first()
-            if stored and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS):
-                raise RecordFrozen(FROZEN_MESSAGE)
-        super().save(*args, **kwargs)
+        # Checked under the row lock, as the parts are (see _refuse_if_frozen).
+        with transaction.atomic(using=kwargs.get("using")):
+            if not self._state.adding and self.pk:
+                stored = (
+                    Meeting.objects.select_for_update().filter(pk=self.pk).values("status", *self.RECORD_FIELDS).first()
+                )
+                if (
+                    stored
+                    and stored["status"] in ADOPTED_STATES
+                    and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS)
+                ):
+                    raise RecordFrozen(FROZEN_MESSAGE)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("portal:meeting_detail", args=[self.date.isoformat()])
