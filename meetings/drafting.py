@@ -2,6 +2,8 @@
 against the revision they started from (no lost edits), structure changes and follow-ups.
 Each change runs in one transaction with its audit row."""
 
+import re
+
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
