@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from meetings import pdf, workflow
 from meetings.models import Meeting
 from tests import pdf_reader
+from tests.factories import write_up
 from tests.seed import attendance_facts, heading_facts, in_order, paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_a_draft_is_marked_as_such_with_the_mark_as_page_background_not_text(dem
 
 
 def test_circulated_minutes_name_their_version_and_its_circulation_day(demo, isu_staff):
-    meeting = demo["2018-11-13"]
+    meeting = write_up(demo["2018-11-13"])
     version = workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today() + datetime.timedelta(7))
     day = date_format(timezone.localtime(version.circulated_at), "j F Y")
     content = pdf.render_minutes_pdf(meeting)
