@@ -240,11 +240,28 @@ def sign(content, *, adoption, key=None):
     """Sign the rendering `content` (PDF/A-3b bytes) with the configured key, or `key`: a PAdES
     certification signature that permits no change, added as an incremental update (so the
     rendering, its PDF/A conformance and minutes.json stay as they are), with the visible seal in
-    the room the template reserved. Without a configured key the content comes back unsigned."""
+    the room the template reserved. Without a configured key the content comes back unsigned.
+    With SIGNING_TSA_URL the signature gets an RFC 3161 timestamp; if the authority cannot be
+    reached the record is signed without one (and that is logged), never left unstored."""
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
     unsigned_sha256 = hashlib.sha256(content).hexdigest()
     key = key or configured_key()
     if key is None:
         return Signed(content, unsigned_sha256, len(content), None, None, sealed=False)
+    lines = seal_lines(adoption, unsigned_sha256)
+    timestamper = _timestamper()
+    try:
+        signed, sealed = _signed_bytes(content, key, lines, timestamper)
+    except TimestampRequestError:
+        if timestamper is None:
+            raise
+        logger.warning("The timestamp authority %s failed; signing without a timestamp", settings.SIGNING_TSA_URL)
+        signed, sealed = _signed_bytes(content, key, lines, None)
+    return Signed(signed, unsigned_sha256, len(content), key, timezone.now(), sealed=sealed)
+
+
+def _signed_bytes(content, key, lines, timestamper):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -263,13 +280,13 @@ def sign(content, *, adoption, key=None):
     signer = signers.PdfSigner(
         metadata,
         key.signer,
-        timestamper=_timestamper(),
+        timestamper=timestamper,
         stamp_style=_stamp_style(),
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=0, box=box),
     )
-    lines = "\n".join(seal_lines(adoption, unsigned_sha256)).replace("%", "%%")
-    output = signer.sign_pdf(writer, appearance_text_params={"lines": lines})
-    return Signed(output.getvalue(), unsigned_sha256, len(content), key, timezone.now(), sealed=box is not None)
+    text = "\n".join(lines).replace("%", "%%")
+    output = signer.sign_pdf(writer, appearance_text_params={"lines": text})
+    return output.getvalue(), box is not None
 
 
 def certificate_row(key):

@@ -11,7 +11,7 @@ from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ class TimestampAuthority:
     def __init__(self):
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
-        private_key = ec.generate_private_key(ec.SECP256R1())
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's is RSA-only
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test timestamp authority")])
         now = timezone.now()
         certificate = (

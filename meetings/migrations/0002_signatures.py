@@ -6,70 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
+        ("meetings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='officialrecord',
-            name='signed_at',
+            model_name="officialrecord",
+            name="signed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='officialrecord',
-            name='unsigned_sha256',
-            field=models.CharField(blank=True, help_text='SHA-256 of the unsigned rendering.', max_length=64),
+            model_name="officialrecord",
+            name="unsigned_sha256",
+            field=models.CharField(blank=True, help_text="SHA-256 of the unsigned rendering.", max_length=64),
         ),
         migrations.AddField(
-            model_name='officialrecord',
-            name='unsigned_size',
+            model_name="officialrecord",
+            name="unsigned_size",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='SigningCertificate',
+            name="SigningCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256_fingerprint', models.CharField(help_text='SHA-256 of the certificate (DER).', max_length=64, unique=True)),
-                ('pem', models.TextField()),
-                ('subject', models.CharField(max_length=300)),
-                ('not_before', models.DateTimeField()),
-                ('not_after', models.DateTimeField()),
-                ('first_used_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sha256_fingerprint",
+                    models.CharField(help_text="SHA-256 of the certificate (DER).", max_length=64, unique=True),
+                ),
+                ("pem", models.TextField()),
+                ("subject", models.CharField(max_length=300)),
+                ("not_before", models.DateTimeField()),
+                ("not_after", models.DateTimeField()),
+                ("first_used_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-first_used_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sha256_fingerprint__regex', '^[0-9a-f]{64}$')), name='signing_certificate_fingerprint_hex')],
+                "ordering": ["-first_used_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256_fingerprint__regex", "^[0-9a-f]{64}$")),
+                        name="signing_certificate_fingerprint_hex",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RetiredRecordFile',
+            name="RetiredRecordFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to='official-records/')),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('size', models.PositiveBigIntegerField()),
-                ('stored_at', models.DateTimeField(help_text='When this file became the official record.')),
-                ('retired_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retired_record_files', to='meetings.meeting')),
-                ('signing_certificate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='retired_record_files', to='meetings.signingcertificate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=300, upload_to="official-records/")),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("size", models.PositiveBigIntegerField()),
+                ("stored_at", models.DateTimeField(help_text="When this file became the official record.")),
+                ("retired_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retired_record_files",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "signing_certificate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retired_record_files",
+                        to="meetings.signingcertificate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting__date', 'retired_at'],
+                "ordering": ["meeting__date", "retired_at"],
             },
         ),
         migrations.AddField(
-            model_name='officialrecord',
-            name='signing_certificate',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='official_records', to='meetings.signingcertificate'),
+            model_name="officialrecord",
+            name="signing_certificate",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="official_records",
+                to="meetings.signingcertificate",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officialrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('signing_certificate__isnull', True), models.Q(('signed_at__isnull', False), ('unsigned_size__isnull', False)), _connector='OR'), name='official_record_signed_has_date_and_rendering'),
+            model_name="officialrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("signing_certificate__isnull", True),
+                    models.Q(("signed_at__isnull", False), ("unsigned_size__isnull", False)),
+                    _connector="OR",
+                ),
+                name="official_record_signed_has_date_and_rendering",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retiredrecordfile',
-            constraint=models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='retired_record_sha256_hex'),
+            model_name="retiredrecordfile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="retired_record_sha256_hex"
+            ),
         ),
     ]

@@ -21,6 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 from meetings import pdf, signing
 from meetings.models import AuditEntry, Meeting, OfficialRecord, RetiredRecordFile
 from tests import pdf_reader
+from tests.signing_keys import TimestampAuthority
 
 pytestmark = pytest.mark.django_db
 
@@ -337,3 +338,67 @@ def test_a_pdf_without_room_for_the_seal_is_signed_without_one(demo, other_key):
     assert not signed.sealed
     seal = PdfFileReader(io.BytesIO(signed.content)).embedded_signatures[0]
     assert seal.sig_field["/Rect"] == [0, 0, 0, 0]
+
+
+# The JSON API.
+
+
+def test_the_api_gives_each_adopted_records_signature_status_and_certificate(client, seed_record, isu_signing_key):
+    detail = client.get("/api/v1/meetings/2018-09-25/").json()["official_record"]
+    assert detail == {
+        "sha256": seed_record.sha256,
+        "signature": {
+            "status": "signed",
+            "certificate_sha256": isu_signing_key,
+            "signed_at": seed_record.signed_at.isoformat(),
+        },
+    }
+    (listed,) = client.get("/api/v1/meetings/").json()["results"]
+    assert listed["official_record"] == detail
+
+
+def test_the_api_says_a_record_stored_without_a_key_is_unsigned(client, demo):
+    client.get(SEED)
+    signature = client.get("/api/v1/meetings/2018-09-25/").json()["official_record"]["signature"]
+    assert signature == {"status": "unsigned", "certificate_sha256": None, "signed_at": None}
+
+
+# Timestamps (PAdES B-T), from a timestamp authority the test runs on the loopback interface.
+
+
+def test_with_a_timestamp_authority_the_signature_carries_an_rfc_3161_timestamp(
+    client, demo, isu_signing_key, settings
+):
+    with TimestampAuthority() as authority:
+        settings.SIGNING_TSA_URL = authority.url
+        signed = client.get(SEED).content
+    assert authority.requests  # (pyHanko asks once more to size the signature)
+    record = OfficialRecord.objects.select_related("signing_certificate").get()
+    status = validate_pdf_signature(
+        PdfFileReader(io.BytesIO(signed)).embedded_signatures[0],
+        signer_validation_context=ValidationContext(
+            trust_roots=[signing.load_certificate(record.signing_certificate.pem)], allow_fetching=False
+        ),
+        ts_validation_context=ValidationContext(trust_roots=[authority.certificate], allow_fetching=False),
+    )
+    assert status.bottom_line
+    assert status.timestamp_validity.intact and status.timestamp_validity.trusted
+    page = client.post(VERIFY, upload(signed)).content.decode()
+    assert "The signature is valid." in page and "Timestamp" in page
+
+
+def test_an_unreachable_timestamp_authority_leaves_the_record_signed_without_a_timestamp(
+    client, demo, isu_signing_key, settings, caplog
+):
+    with TimestampAuthority() as authority:
+        settings.SIGNING_TSA_URL = authority.url
+    # The authority has stopped: nothing listens on its port any more.
+    signed = client.get(SEED).content
+    assert "signing without a timestamp" in caplog.text
+    check = signing.check(signed, [OfficialRecord.objects.get().signing_certificate])
+    assert check.valid and check.timestamped_at is None
+
+
+def test_without_a_timestamp_authority_none_is_asked_for(signed_seed, seed_record):
+    check = signing.check(signed_seed, [seed_record.signing_certificate])
+    assert check.valid and check.timestamped_at is None
