@@ -200,6 +200,29 @@ def seal_box(reader):
     return (round(left), round(top - SEAL_HEIGHT_MM * POINTS_PER_MM), round(width - left), round(top))
 
 
+# What the seal can say: Latin text, dates, a hex digest and an address.
+SEAL_CHARACTERS = [*range(0x20, 0x7F), *range(0xA0, 0x180), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026]
+
+
+@functools.cache
+def _seal_font(path):
+    """The vendored font cut down once to SEAL_CHARACTERS: pyHanko subsets the font again for each
+    signature, and doing that from the full font is most of the cost of signing."""
+    from fontTools import subset, ttLib
+
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = ttLib.TTFont(path)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=SEAL_CHARACTERS)
+    subsetter.subset(font)
+    output = io.BytesIO()
+    font.save(output)
+    font.close()
+    return output.getvalue()
+
+
 def _stamp_style():
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
     from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
@@ -213,7 +236,7 @@ def _stamp_style():
         def create_font_engine(self, writer, obj_stream=None):
             if obj_stream is None and writer.stream_xrefs:
                 obj_stream = writer.prepare_object_stream()
-            handle = io.BytesIO(Path(self.font_file).read_bytes())
+            handle = io.BytesIO(_seal_font(self.font_file))
             return GlyphAccumulator(writer=writer, font_handle=handle, font_size=self.font_size, obj_stream=obj_stream)
 
     return TextStampStyle(
@@ -397,16 +420,18 @@ def check(content, certificates, *, at=None):
 
 
 def create_self_signed(key_file, cert_file, *, common_name, passphrase="", days=3 * 365):
-    """A new RSA key and a self-signed certificate for it, written as PEM files (the key
-    encrypted with `passphrase` if one is given). Returns the certificate's SHA-256 fingerprint."""
+    """A new ECDSA P-256 key and a self-signed certificate for it, written as PEM files (the key
+    encrypted with `passphrase` if one is given). Returns the certificate's SHA-256 fingerprint.
+    P-256 rather than RSA: PDF readers accept both, and pyHanko reloads the key for every
+    signature, which for an RSA key costs more than the rest of signing."""
     from datetime import timedelta
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    private_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    private_key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
