@@ -231,7 +231,10 @@ def official_pdf(meeting):
     fresh = Meeting.objects.select_related("presidency__delegation", "adopted_at_meeting").get(pk=meeting.pk)
     if not fresh.is_adopted:
         raise ValueError(f"{fresh} is not adopted: only adopted minutes have an official record.")
-    signed = signing.sign(render_minutes_pdf(fresh), adoption=mark(fresh))
+    try:
+        signed = signing.sign(render_minutes_pdf(fresh), adoption=mark(fresh))
+    except signing.SigningError as exc:
+        raise PdfUnavailable(f"the signing key cannot be used: {exc}") from exc
     content = signed.content
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)

@@ -153,9 +153,10 @@ def unsigned_reason():
         return _("No signing key is configured (SIGNING_KEY_FILE): adopted minutes are stored unsigned.")
     problem = configuration_problem()
     if problem:
-        return _("The signing key cannot be used, so adopted minutes cannot be stored: %(problem)s") % {
-            "problem": problem
-        }
+        return _(
+            "The signing key cannot be used: the official PDF of adopted minutes cannot be stored until "
+            "it is fixed. %(problem)s"
+        ) % {"problem": problem}
     return None
 
 
