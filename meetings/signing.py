@@ -164,7 +164,7 @@ def seal_lines(adoption, unsigned_sha256):
     """The seal's text, in the record's language (English) like the rest of the PDF."""
     adoption = adoption[:1].lower() + adoption[1:]
     return [
-        "Official record of the CCM Coordination Committee",
+        "Official record of the CCM Coordination Committee —",
         f"{adoption}, signed by the {SIGNER_NAME}",
         f"SHA-256 of the unsigned rendering: {unsigned_sha256}",
         f"Verify at {settings.SITE_URL}/verify/",

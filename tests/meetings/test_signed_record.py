@@ -133,7 +133,7 @@ def test_the_seal_says_what_the_record_is_with_the_hash_of_the_rendering_and_the
         ["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     for line in (
-        "Official record of the CCM Coordination Committee",
+        "Official record of the CCM Coordination Committee —",
         "adopted by silence procedure ending 26 October 2018, signed by the Implementation Support Unit",
         f"SHA-256 of the unsigned rendering: {seed_record.unsigned_sha256}",
         f"Verify at {settings.SITE_URL}/verify/",
@@ -298,7 +298,7 @@ def test_signing_records_stored_before_signing_keeps_the_old_file_and_writes_his
     output = io.StringIO()
     call_command("sign_official_records", stdout=output)
 
-    assert "Signed Minutes of 25 September 2018" in output.getvalue() or "Signed" in output.getvalue()
+    assert "Signed Meeting of 25 September 2018; the earlier file is kept." in output.getvalue()
     record.refresh_from_db()
     signed = stored_bytes(record)
     assert record.signing_certificate.sha256_fingerprint == fingerprint

@@ -88,3 +88,23 @@ def test_key_and_certificate_are_configured_together():
     result = load_settings(SECRET_KEY="s", SIGNING_KEY_FILE="/somewhere/key.pem", SIGNING_CERT_FILE="")
     assert result.returncode != 0
     assert "SIGNING_KEY_FILE and SIGNING_CERT_FILE are set together, or neither" in result.stderr
+
+
+def test_with_a_key_that_cannot_be_used_the_pdf_link_explains_instead_of_failing(
+    client, demo, tmp_path, settings, _isu_key_pair
+):
+    key_file, _, _ = create(tmp_path)
+    settings.SIGNING_KEY_FILE, settings.SIGNING_CERT_FILE = str(key_file), str(_isu_key_pair[1])
+    response = client.get("/meetings/2018-09-25/minutes.pdf")
+    assert response.status_code == 503
+    assert "does not belong to the certificate" in response.content.decode()
+    from meetings.models import OfficialRecord
+
+    assert not OfficialRecord.objects.exists()
+
+
+def test_staff_are_told_when_the_configured_key_cannot_be_used(client, isu_staff, tmp_path, settings):
+    settings.SIGNING_KEY_FILE, settings.SIGNING_CERT_FILE = str(tmp_path / "no.pem"), str(tmp_path / "no-cert.pem")
+    client.force_login(isu_staff)
+    page = client.get("/drafting/").content.decode()
+    assert "The signing key cannot be used" in page
