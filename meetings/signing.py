@@ -289,7 +289,15 @@ def _signed_bytes(content, key, lines, timestamper):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(content))
+    class KeepMetadata(IncrementalPdfFileWriter):
+        """Leaves the document information and XMP as the rendering wrote them: pyHanko would set
+        its own producer and the signing time in both, differently, which breaks the PDF/A rule
+        that they agree (and the record's dates come from the record, never from the clock)."""
+
+        def _update_meta(self):
+            pass
+
+    writer = KeepMetadata(io.BytesIO(content))
     box = seal_box(writer.prev)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,

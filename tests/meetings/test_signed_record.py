@@ -85,6 +85,15 @@ def test_the_signed_pdf_keeps_pdf_a_3b_minutes_json_and_the_text_of_the_renderin
     assert pdf_reader.page_texts(signed_seed) == pdf_reader.page_texts(rendering)
 
 
+def test_signing_leaves_the_document_information_and_xmp_metadata_as_rendered(signed_seed, seed_record):
+    def metadata(content):
+        reader = pdf_reader.reader(content)
+        info = {key: str(value) for key, value in reader.trailer["/Info"].get_object().items()}
+        return info, reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+
+    assert metadata(signed_seed) == metadata(unsigned_rendering(seed_record))
+
+
 def test_the_signature_is_an_incremental_update_of_the_very_rendering_whose_hash_the_record_keeps(
     signed_seed, seed_record
 ):
