@@ -294,7 +294,11 @@ def resign_official_record(meeting, key):
         record.unsigned_sha256, record.unsigned_size = signed.unsigned_sha256, signed.unsigned_size
         record.signing_certificate = signing.certificate_row(key)
         record.signed_at = signed.signed_at
-        record.save()
+        try:
+            record.save()
+        except Exception:
+            record.file.delete(save=False)  # The earlier file stays the record.
+            raise
         audit.record(
             locked,
             None,
