@@ -232,7 +232,7 @@ def official_pdf(meeting):
     if not fresh.is_adopted:
         raise ValueError(f"{fresh} is not adopted: only adopted minutes have an official record.")
     try:
-        signed = signing.sign(render_minutes_pdf(fresh), adoption=mark(fresh))
+        signed = signing.sign(render_minutes_pdf(fresh), adoption=mark(record_json.document_for(fresh)))
     except signing.SigningError as exc:
         raise PdfUnavailable(f"the signing key cannot be used: {exc}") from exc
     content = signed.content
@@ -279,7 +279,7 @@ def resign_official_record(meeting, key):
             hashlib.sha256(rendering).hexdigest() != record.rendering_sha256
         ):
             raise ValueError(f"The stored file of {locked} is not the one recorded; run verify_records.")
-        signed = signing.sign(rendering, adoption=mark(locked), key=key)
+        signed = signing.sign(rendering, adoption=mark(record_json.document_for(locked)), key=key)
         earlier = RetiredRecordFile.objects.create(
             meeting=locked,
             file=record.file.name,

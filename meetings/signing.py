@@ -165,7 +165,8 @@ def seal_lines(adoption, unsigned_sha256):
     adoption = adoption[:1].lower() + adoption[1:]
     return [
         "Official record of the CCM Coordination Committee —",
-        f"{adoption}, signed by the {SIGNER_NAME}",
+        f"{adoption},",
+        f"signed by the {SIGNER_NAME}",
         f"SHA-256 of the unsigned rendering: {unsigned_sha256}",
         f"Verify at {settings.SITE_URL}/verify/",
     ]
@@ -242,7 +243,7 @@ def _stamp_style():
 
     return TextStampStyle(
         stamp_text="%(lines)s",
-        text_box_style=TextBoxStyle(font=VendoredFont(finders.find(SEAL_FONT), font_size=8), leading=11),
+        text_box_style=TextBoxStyle(font=VendoredFont(finders.find(SEAL_FONT), font_size=8), leading=10),
         inner_content_layout=SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID, margins=Margins(8, 8, 4, 4)
         ),

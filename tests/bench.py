@@ -393,7 +393,7 @@ def bench_signing(client):
     and how much bigger the signed file is than the rendering."""
     from pathlib import Path
 
-    from meetings import pdf, signing
+    from meetings import pdf, record_json, signing
     from meetings.models import Meeting
     from tests.signing_keys import make_key_pair
 
@@ -402,7 +402,7 @@ def bench_signing(client):
     folder = Path(tempfile.mkdtemp(prefix="ccm-bench-keys-"))
     try:
         key = signing.load_key(*make_key_pair(folder, "Bench ISU")[:2])
-        adoption = pdf.mark(seed)
+        adoption = pdf.mark(record_json.document_for(seed))
         signed = signing.sign(rendering, adoption=adoption, key=key).content
         emit("sign_ms", median_ms(lambda: signing.sign(rendering, adoption=adoption, key=key), 7), "ms")
         emit("signed_pdf_size_ratio", len(signed) / len(rendering), "ratio")

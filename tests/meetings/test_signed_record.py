@@ -143,7 +143,8 @@ def test_the_seal_says_what_the_record_is_with_the_hash_of_the_rendering_and_the
     ).stdout
     for line in (
         "Official record of the CCM Coordination Committee —",
-        "adopted by silence procedure ending 26 October 2018, signed by the Implementation Support Unit",
+        "adopted by silence procedure ending 26 October 2018 (version 1, entered from the archive),",
+        "signed by the Implementation Support Unit",
         f"SHA-256 of the unsigned rendering: {seed_record.unsigned_sha256}",
         f"Verify at {settings.SITE_URL}/verify/",
     ):
