@@ -268,7 +268,7 @@ def resign_official_record(meeting, key):
     The earlier file is kept (RetiredRecordFile) and the meeting's history says so. Returns the
     `signing.Signed` result, or None if `key` signed it already."""
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("adopted_at_meeting").get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         record = OfficialRecord.objects.select_related("signing_certificate").get(meeting=locked)
         if record.is_signed and record.signing_certificate.sha256_fingerprint == key.fingerprint:
             return None
