@@ -1,7 +1,7 @@
 """Forms of the meetings app: they validate input and never run a workflow."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency
 from meetings import record_json
-from meetings.drafting import ABSENT
-from meetings.models import ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
+from meetings.models import ADOPTED_STATES, ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings.workflow import SILENCE_MINIMUM
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -149,7 +150,10 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["at_meeting"].queryset = Meeting.objects.filter(date__gt=meeting.date).order_by("date")
+        # A meeting whose own minutes are adopted can no longer record an adoption.
+        self.fields["at_meeting"].queryset = (
+            Meeting.objects.filter(date__gt=meeting.date).exclude(status__in=ADOPTED_STATES).order_by("date")
+        )
         self.fields["at_meeting"].label_from_instance = lambda m: m.date.strftime("%d %B %Y").lstrip("0")
 
     def clean(self):
@@ -166,16 +170,27 @@ class AdoptForm(forms.Form):
 class SilenceForm(forms.Form):
     ends_at = forms.DateTimeField(label=_("Silence ends at"), widget=DateTimeInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, comment_deadline=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ends_at"].initial = (timezone.localtime() + timedelta(days=7)).replace(
-            hour=18, minute=0, second=0, microsecond=0
-        )
+        self.fields["ends_at"].initial = self.default_end(comment_deadline)
+
+    @staticmethod
+    def default_end(comment_deadline=None):
+        """18:00 (Geneva) on the day after the comment deadline, so that silence ends after the
+        comments are in; and never less than the 24 hours a silence procedure lasts."""
+        now = timezone.localtime()
+        start = now.date() + timedelta(days=7) if comment_deadline is None else comment_deadline + timedelta(days=1)
+        ends = timezone.make_aware(datetime.combine(start, time(18, 0)))
+        while ends < now + SILENCE_MINIMUM:
+            ends += timedelta(days=1)
+        return ends
 
     def clean_ends_at(self):
         ends_at = self.cleaned_data["ends_at"]
         if ends_at <= timezone.now():
             raise forms.ValidationError(_("A silence procedure ends in the future."))
+        if ends_at < timezone.now() + SILENCE_MINIMUM:
+            raise forms.ValidationError(_("A silence procedure lasts at least 24 hours."))
         return ends_at
 
 
@@ -283,7 +298,8 @@ class MeetingEditForm(RevisionMixin, MeetingForm):
 
 
 class AttendanceRowForm(forms.Form):
-    STATUS_CHOICES = [*Attendance.Status.choices, (ABSENT, _("Absent"))]
+    # A delegation not marked is not on the record: nothing is assumed, not even who came.
+    STATUS_CHOICES = [*Attendance.Status.choices, (ABSENT, _("Not recorded"))]
 
     delegation = forms.ModelChoiceField(queryset=Delegation.objects.all(), label=_("Delegation"), required=False)
     label = forms.CharField(max_length=200, required=False, label=_("Written as"))
@@ -308,7 +324,7 @@ class AttendanceRowForm(forms.Form):
             self.initial["delegation"] = known.pk
         else:
             self.delegation_obj = None
-            self.fields["status"].initial = Attendance.Status.PRESENT
+            self.fields["status"].initial = ABSENT
         reps = (representatives or {}).get(known.pk if known else None, [])
         # Those recorded come first in their written order, then everyone else by name.
         chosen = list(self.initial.get("representatives") or [])
@@ -342,6 +358,8 @@ class AttendanceRowForm(forms.Form):
             picked = []
             if cleaned.get("new_name"):
                 self.add_error("status", _("A delegation that is not present has no representatives listed."))
+        elif not picked and not (cleaned.get("new_name") or "").strip():
+            self.add_error("status", PRESENT_NEEDS_NAMES)
         cleaned["representatives"] = [self.rep_objects[pk] for pk in picked if pk in self.rep_objects]
         cleaned["remote"] = [self.rep_objects[pk] for pk in cleaned.get("remote") or [] if pk in picked]
         cleaned["new_name"] = (cleaned.get("new_name") or "").strip()

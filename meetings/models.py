@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -28,38 +28,129 @@ class RecordFrozen(PermissionDenied):
     a view that runs into it answers 403 rather than 500."""
 
 
+FROZEN_MESSAGE = _("These minutes are adopted: the official record can no longer be changed.")
+CIRCULATED_MESSAGE = _(
+    "These minutes are circulated, so they are read-only: withdraw them to draft to change them, "
+    "then circulate them again as a new version."
+)
+
+
 def _refuse_if_frozen(meetings):
-    """Raise RecordFrozen if any meeting in `meetings` (a queryset of Meeting) is adopted."""
-    if meetings.filter(status__in=ADOPTED_STATES).exists():
-        raise RecordFrozen("These minutes are adopted; the official record cannot be changed.")
+    """Raise RecordFrozen if any meeting in `meetings` (a queryset of Meeting) is adopted.
+
+    The meetings' rows are locked first (in a transaction; SQLite ignores the lock), so a write
+    checked here cannot commit after an adoption that started meanwhile: the adoption waits for
+    it, or the check sees the adoption."""
+    if transaction.get_connection(meetings.db).in_atomic_block:
+        meetings = meetings.select_for_update()
+    if any(status in ADOPTED_STATES for status in meetings.values_list("status", flat=True)):
+        raise RecordFrozen(FROZEN_MESSAGE)
+
+
+class RecordPartQuerySet(models.QuerySet):
+    """Writes in bulk to parts of a record hold the freeze too: `save()` alone would be bypassed by
+    `update()`, `delete()`, `bulk_create()` and `bulk_update()`."""
+
+    def _meetings(self):
+        return Meeting.objects.filter(pk__in=self.values(self.model.MEETING))
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self._meetings())
+            return super().update(**kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self._meetings())
+            return super().delete()
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before Django's own update, which runs in a transaction without a savepoint.
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self.filter(pk__in=[obj.pk for obj in objs])._meetings())
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if not objs:
+            return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self.model.meetings_of(objs))
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class FrozenWithMeeting(models.Model):
-    """A part of a meeting's record: refuses to be saved or deleted once its meeting is adopted.
-    `_meetings()` returns the meeting it belongs to, as a queryset (one query to check)."""
+    """A part of a meeting's record: refuses to be written once its meeting is adopted, one row
+    at a time (save, delete) or in bulk (RecordPartQuerySet). `MEETING` is the lookup from the
+    part to its meeting."""
+
+    MEETING = "meeting"
+
+    objects = RecordPartQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        _refuse_if_frozen(self._meetings())
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            _refuse_if_frozen(self._meetings())
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        _refuse_if_frozen(self._meetings())
-        return super().delete(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            _refuse_if_frozen(self._meetings())
+            return super().delete(*args, **kwargs)
 
     def _meetings(self):
-        raise NotImplementedError
+        """The meeting this row belongs to, and the one it belonged to if it is being moved."""
+        meetings = type(self).meetings_of([self])
+        if self.pk is not None and not self._state.adding:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(self.MEETING)
+            meetings = Meeting.objects.filter(Q(pk__in=meetings.values("pk")) | Q(pk__in=stored))
+        return meetings
+
+    @classmethod
+    def meetings_of(cls, objs):
+        """The meetings that the (possibly unsaved) rows `objs` belong to, as a queryset."""
+        first, _sep, rest = cls.MEETING.partition("__")
+        field = cls._meta.get_field(first)
+        ids = {getattr(obj, field.attname) for obj in objs}
+        if rest:
+            ids = field.related_model._base_manager.filter(pk__in=ids).values(rest)
+        return Meeting.objects.filter(pk__in=ids)
 
 
 class MeetingQuerySet(models.QuerySet):
     def delete(self):
-        _refuse_if_frozen(self)
-        return super().delete()
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self)
+            return super().delete()
+
+    def update(self, **kwargs):
+        # The workflow moves adopted minutes on (publishing) and drafting bumps revisions; only
+        # the fields that make up the record are frozen.
+        if {f.removesuffix("_id") for f in kwargs} & {f.removesuffix("_id") for f in Meeting.RECORD_FIELDS}:
+            with transaction.atomic(using=self.db):
+                _refuse_if_frozen(self)
+                return super().update(**kwargs)
+        return super().update(**kwargs)
 
     def published(self):
         return self.filter(status=Meeting.Status.PUBLISHED)
+
+    def lock_for_drafting(self, pk):
+        """The meeting, row-locked for the rest of the transaction, if its minutes are a draft;
+        else RecordFrozen. Every edit of a record through drafting or the admin starts here, so
+        circulated minutes stay exactly the text the coordinators received."""
+        locked = self.select_for_update().filter(pk=pk).first()
+        if locked is None:
+            raise Meeting.DoesNotExist
+        if locked.is_adopted:
+            raise RecordFrozen(FROZEN_MESSAGE)
+        if locked.status != Meeting.Status.DRAFT:
+            raise RecordFrozen(CIRCULATED_MESSAGE)
+        return locked
 
     def visible_to(self, user):
         """The one visibility rule: the public sees published minutes, coordinators also
@@ -191,11 +282,19 @@ class Meeting(models.Model):
     RECORD_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency_id")
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and self.pk:
-            stored = Meeting.objects.filter(pk=self.pk, status__in=ADOPTED_STATES).values(*self.RECORD_FIELDS).first()
-            if stored and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS):
-                raise RecordFrozen("These minutes are adopted; the official record cannot be changed.")
-        super().save(*args, **kwargs)
+        # Checked under the row lock, as the parts are (see _refuse_if_frozen).
+        with transaction.atomic(using=kwargs.get("using")):
+            if not self._state.adding and self.pk:
+                stored = (
+                    Meeting.objects.select_for_update().filter(pk=self.pk).values("status", *self.RECORD_FIELDS).first()
+                )
+                if (
+                    stored
+                    and stored["status"] in ADOPTED_STATES
+                    and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS)
+                ):
+                    raise RecordFrozen(FROZEN_MESSAGE)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("portal:meeting_detail", args=[self.date.isoformat()])
@@ -204,8 +303,9 @@ class Meeting(models.Model):
         return reverse("portal:meeting_pdf", args=[self.date.isoformat()])
 
     def delete(self, *args, **kwargs):
-        _refuse_if_frozen(Meeting.objects.filter(pk=self.pk))
-        return super().delete(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            _refuse_if_frozen(Meeting.objects.filter(pk=self.pk))
+            return super().delete(*args, **kwargs)
 
     def latest_version(self):
         """The latest circulated version (a MinutesVersion), or None if never circulated."""
@@ -293,9 +393,6 @@ class Attendance(FrozenWithMeeting):
     def __str__(self):
         return self.display_name
 
-    def _meetings(self):
-        return Meeting.objects.filter(pk=self.meeting_id)
-
     @property
     def display_name(self):
         return self.label or self.delegation.name
@@ -303,6 +400,8 @@ class Attendance(FrozenWithMeeting):
 
 class Attendee(FrozenWithMeeting):
     """A representative present at a meeting, with the honorific as this record writes it."""
+
+    MEETING = "attendance__meeting"
 
     attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="attendees")
     representative = models.ForeignKey(Representative, on_delete=models.PROTECT, related_name="attendances")
@@ -322,9 +421,6 @@ class Attendee(FrozenWithMeeting):
 
     def __str__(self):
         return f"{self.honorific} {self.representative.name}".strip()
-
-    def _meetings(self):
-        return Meeting.objects.filter(attendance__pk=self.attendance_id)
 
     def clean(self):
         if self.attendance_id and self.attendance.status != Attendance.Status.PRESENT:
@@ -369,9 +465,6 @@ class AgendaItem(FrozenWithMeeting):
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
 
-    def _meetings(self):
-        return Meeting.objects.filter(pk=self.meeting_id)
-
     def clean(self):
         if self.parent_id:
             if self.parent.parent_id:
@@ -409,6 +502,8 @@ class AgendaItem(FrozenWithMeeting):
 class ItemLead(FrozenWithMeeting):
     """A delegation leading an agenda item, in the order the record names them."""
 
+    MEETING = "agenda_item__meeting"
+
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="lead_links")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="lead_links")
     position = models.PositiveSmallIntegerField(default=0)
@@ -426,11 +521,8 @@ class ItemLead(FrozenWithMeeting):
     def __str__(self):
         return self.delegation.name
 
-    def _meetings(self):
-        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
 
-
-class ActionPointQuerySet(models.QuerySet):
+class ActionPointQuerySet(RecordPartQuerySet):
     def with_tracking_status(self, follow_ups):
         """Annotate `tracking_status`: the status recorded by the latest of `follow_ups` (a queryset
         of ActionPointFollowUp, e.g. those in published minutes) on each point, else the status
@@ -440,6 +532,8 @@ class ActionPointQuerySet(models.QuerySet):
 
 
 class ActionPoint(FrozenWithMeeting):
+    MEETING = "agenda_item__meeting"
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
@@ -474,9 +568,6 @@ class ActionPoint(FrozenWithMeeting):
     def __str__(self):
         return self.text[:80]
 
-    def _meetings(self):
-        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
-
     @property
     def due_display(self):
         if self.due_at_next_meeting:
@@ -486,8 +577,8 @@ class ActionPoint(FrozenWithMeeting):
         return ""
 
 
-class ActionPointFollowUp(models.Model):
-    """What a later meeting recorded about an action point."""
+class ActionPointFollowUp(FrozenWithMeeting):
+    """What a later meeting recorded about an action point: part of that later meeting's record."""
 
     action_point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="follow_ups")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_point_follow_ups")
@@ -520,6 +611,8 @@ class ActionPointFollowUp(models.Model):
 
 
 class Decision(FrozenWithMeeting):
+    MEETING = "agenda_item__meeting"
+
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)
@@ -532,9 +625,6 @@ class Decision(FrozenWithMeeting):
 
     def __str__(self):
         return self.text[:80]
-
-    def _meetings(self):
-        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -833,3 +923,20 @@ class SilenceProcedure(models.Model):
 
     def __str__(self):
         return f"Silence procedure on {self.meeting}, ending {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+def _refuse_owner_changes_if_frozen(sender, instance, action, reverse, pk_set, **kwargs):
+    """The owners of an action point are part of the record. Their M2M table has no model of its
+    own to guard, so its writes (add, remove, set, clear, from either side) are checked here."""
+    if not action.startswith("pre_"):
+        return
+    if not reverse:
+        points = ActionPoint.objects.filter(pk=instance.pk)
+    elif pk_set is None:
+        points = ActionPoint.objects.filter(owners=instance)
+    else:
+        points = ActionPoint.objects.filter(pk__in=pk_set)
+    _refuse_if_frozen(ActionPoint.meetings_of(points))
+
+
+models.signals.m2m_changed.connect(_refuse_owner_changes_if_frozen, sender=ActionPoint.owners.through)

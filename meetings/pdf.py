@@ -97,6 +97,15 @@ def mark(document):
     return "Draft — not the official record"
 
 
+def running_mark(document):
+    """The short form of `mark` that pages after the first carry in their header, on one line."""
+    if document.get("adoption"):
+        version = document.get("version") or {}
+        return f"Adopted — version {version['number']}" if version.get("number") else "Adopted"
+    version = document.get("version")
+    return f"Draft — version {version['number']}" if version else "Draft"
+
+
 def record_dates(meeting):
     """(created, modified) of the document, from the record and never from the clock: the day of
     the meeting, and the day the minutes were adopted (or last changed, for a draft)."""
@@ -157,6 +166,7 @@ def _context(meeting, document):
         "attendance_blocks": attendance_blocks(document["attendance"]),
         "draft": not document.get("adoption"),
         "mark": mark(document),
+        "running_mark": running_mark(document),
         "title": f"Minutes of the CCM Coordination Committee meeting of {day}",
         "subject": (
             f"Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions held on {day}"

@@ -38,7 +38,9 @@ def can_view_meeting(user, meeting):
 
 
 def can_edit_meeting(user, meeting):
-    return is_isu_staff(user) and not meeting.is_adopted
+    """Change the record: ISU staff, while the minutes are a draft (circulated minutes are
+    withdrawn first; adopted ones never change). meetings/drafting.py checks it again under lock."""
+    return is_isu_staff(user) and meeting.status == Meeting.Status.DRAFT
 
 
 def can_import_minutes(user):

@@ -6,6 +6,7 @@ out only once that transaction has committed.
 """
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -16,8 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings import audit, emails, pdf, record_json, search
-from meetings.models import AgendaItem, Meeting, MinutesVersion, SilenceProcedure
+from meetings import audit, drafting, emails, pdf, record_json, search
+from meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion, SilenceProcedure
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,71 @@ TRANSITIONS = {
 minutes_published = Signal()
 
 
+# A silence procedure gives coordinators at least this long to object.
+SILENCE_MINIMUM = timedelta(hours=24)
+
+
 class TransitionError(Exception):
     """A move the lifecycle does not allow; its message is meant for the user."""
+
+
+class NotReady(TransitionError):
+    """Minutes that are not fit to go out, be adopted or be published: `problems` lists why."""
+
+    def __init__(self, verb, problems):
+        intro = {
+            "circulate": _("These minutes cannot be circulated yet:"),
+            "adopt": _("These minutes cannot be adopted yet:"),
+            "publish": _("These minutes cannot be published yet:"),
+        }[verb]
+        super().__init__(" ".join([intro, *problems]))
+        self.problems = problems
+
+
+def problems(meeting, verb):
+    """Why `meeting`'s minutes are not ready to be circulated, adopted or published, as
+    translated sentences; empty when they are (and for any other verb). The drafting page shows
+    them before the step; the verbs below refuse while there are any."""
+    if verb not in ("circulate", "adopt", "publish"):
+        return []
+    found = []
+    if meeting.starts_at is None:
+        found.append(_("The time the meeting started is missing."))
+    attendance = meeting.attendance_list()
+    if not attendance:
+        found.append(_("No attendance is recorded."))
+    for row in attendance:
+        if row.status == Attendance.Status.PRESENT and not row.attendees.all():
+            found.append(
+                _("%(delegation)s is marked present without any representative.") % {"delegation": row.display_name}
+            )
+    for top in meeting.agenda():
+        for item in [top, *top.children]:
+            name = {"number": item.number, "title": item.title}
+            texts = [item.body, *(d.text for d in item.decisions.all()), *(p.text for p in item.action_points.all())]
+            if (
+                not any(text.strip() for text in texts)
+                and not item.children
+                and item.title not in drafting.OPTIONAL_ITEMS
+            ):
+                found.append(_("Item %(number)s (%(title)s) has no text.") % name)
+            placeholder = next(
+                (m.group(0) for text in [item.title, *texts] if (m := drafting.PLACEHOLDER_RE.search(text))), None
+            )
+            if item.title in drafting.PLACEHOLDER_TITLES:
+                placeholder = item.title
+            if placeholder:
+                found.append(
+                    _("Item %(number)s (%(title)s) still holds the placeholder “%(placeholder)s”.")
+                    % {**name, "placeholder": placeholder}
+                )
+    return found
+
+
+def _refuse_unless_ready(meeting, verb):
+    found = problems(meeting, verb)
+    if found:
+        raise NotReady(verb, found)
 
 
 def _locked(meeting):
@@ -163,6 +227,7 @@ def circulate(meeting, by, comment_deadline):
     """Send the draft out for comments: freeze it as the next version. Returns that version."""
     locked = _locked(meeting)
     _check(locked, Status.CIRCULATED, "circulate")
+    _refuse_unless_ready(locked, "circulate")
     if comment_deadline < timezone.localdate():
         raise TransitionError(_("The comment deadline cannot be in the past."))
     version = _freeze_version(locked, by, comment_deadline=comment_deadline)
@@ -237,6 +302,15 @@ def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECOR
     _check(locked, Status.ADOPTED, "adopt")
     if at_meeting is None:
         raise TransitionError(_("Choose the meeting at which the minutes were adopted."))
+    if Meeting.objects.select_for_update().get(pk=at_meeting.pk).is_adopted:
+        raise TransitionError(
+            _(
+                "The minutes of the meeting of %(date)s are already adopted, so they can no longer record "
+                "this adoption: choose a meeting whose minutes are still open."
+            )
+            % {"date": date_format(at_meeting.date, "j F Y")}
+        )
+    _refuse_unless_ready(locked, "adopt")
     # Minutes adopted here are adopted with their corrections written down; the back catalogue
     # (enter_archived_adoption) may only know that there were some.
     if outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS and not corrections.strip():
@@ -279,6 +353,9 @@ def start_silence_procedure(meeting, by, ends_at):
         raise TransitionError(_("A silence procedure is started on circulated minutes only."))
     if ends_at <= timezone.now():
         raise TransitionError(_("A silence procedure ends in the future."))
+    if ends_at < timezone.now() + SILENCE_MINIMUM:
+        raise TransitionError(_("A silence procedure lasts at least 24 hours."))
+    _refuse_unless_ready(locked, "adopt")
     if SilenceProcedure.objects.filter(meeting=locked, status=SilenceProcedure.Status.RUNNING).exists():
         raise TransitionError(_("A silence procedure is already running for these minutes."))
     procedure = SilenceProcedure.objects.create(
@@ -365,6 +442,7 @@ def close_silence_procedures(now=None):
 def publish(meeting, *, by=None, at=None):
     locked = _locked(meeting)
     _check(locked, Status.PUBLISHED, "publish")
+    _refuse_unless_ready(locked, "publish")
     locked.status = Status.PUBLISHED
     locked.published_at = at or timezone.now()
     locked.save()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, Presidency, Representative
-from meetings import workflow
+from meetings import audit, workflow
 from meetings.importer.names import person_key
 from meetings.importer.parsing import PREVIOUS_MINUTES_RE, adopted_minutes
 from meetings.importer.problems import ImportProblem
@@ -124,6 +124,10 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
                         date=parsed.date, status=existing.get_status_display().lower()
                     )
                 )
+            replaced = {
+                "items": existing.agenda_items.count(),
+                "attendance": existing.attendance.count(),
+            }
             existing.agenda_items.all().delete()
             existing.attendance.all().delete()
         delegations = {d.name: d for d in Delegation.objects.all()}
@@ -137,6 +141,14 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
         meeting.venue = info["venue"]
         meeting.presidency = Presidency.objects.current(parsed.date)
         meeting.save()
+        if existing:
+            audit.record(
+                meeting,
+                by,
+                "import.replaced",
+                "Replaced the draft with imported minutes; its items and attendance were removed.",
+                {"items": [replaced["items"], None], "attendance": [replaced["attendance"], None]},
+            )
 
         # The portal's own record names people exactly; text is matched tolerantly ("Sheila N. Mweemba").
         exact = parsed.origin == ATTACHMENT
@@ -212,6 +224,13 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
                 action_point.owners.set([delegations[name] for name in point.get("owners", [])])
         if exact:
             _check_equal(parsed, meeting)
+        audit.record(
+            meeting,
+            by,
+            "imported",
+            f"Imported the minutes: {len(parsed.attendance)} attendance rows, {len(parsed.items)} items.",
+            {"attendance": [None, len(parsed.attendance)], "items": [None, len(parsed.items)]},
+        )
 
         if status != "draft":
             at_meeting = None

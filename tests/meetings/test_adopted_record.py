@@ -13,11 +13,23 @@ from delegations.models import Delegation, Representative
 from meetings import drafting, pdf, workflow
 from meetings.models import ActionPoint, Meeting
 from tests import pdf_reader
-from tests.factories import AgendaItemFactory, AttendanceFactory, AttendeeFactory, MeetingFactory, later_meeting
+from tests.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    AttendeeFactory,
+    MeetingFactory,
+    later_meeting,
+    write_up,
+)
 
 pytestmark = pytest.mark.django_db
 
 IN_A_WEEK = datetime.date.today() + datetime.timedelta(days=7)
+
+
+def in_two_days():
+    """When a silence procedure may end at the earliest, with a day to spare (it lasts 24 hours at least)."""
+    return timezone.now() + datetime.timedelta(days=2)
 
 
 def edit_body(item, by, body):
@@ -133,11 +145,13 @@ def test_a_follow_up_in_a_draft_changes_nothing_public_until_that_draft_is_publi
     assert public() == before
     assert "New Zealand shared a first outline." not in client.get("/action-points/?status=done").content.decode()
 
-    draft = demo["2018-11-13"]
+    draft = write_up(demo["2018-11-13"])
     workflow.circulate(draft, by=isu_staff, comment_deadline=IN_A_WEEK)
-    procedure = workflow.start_silence_procedure(draft, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(1))
+    procedure = workflow.start_silence_procedure(
+        draft, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=2)
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.adopt_by_silence(procedure, now=timezone.now() + datetime.timedelta(days=2))
+        workflow.adopt_by_silence(procedure, now=timezone.now() + datetime.timedelta(days=3))
     assert public()[:3] == before[:3]  # adopted is not yet published
     workflow.publish(draft, by=isu_staff)
     cache.clear()
@@ -151,20 +165,22 @@ def test_a_follow_up_in_a_draft_changes_nothing_public_until_that_draft_is_publi
 
 def test_adoption_by_silence_adopts_the_version_under_review(isu_staff, django_capture_on_commit_callbacks):
     meeting = MeetingFactory()
-    AttendanceFactory(meeting=meeting)
+    AttendeeFactory(attendance__meeting=meeting)
     AgendaItemFactory(meeting=meeting)
     version = workflow.circulate(meeting, by=isu_staff, comment_deadline=IN_A_WEEK)
-    procedure = workflow.start_silence_procedure(meeting, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(1))
+    procedure = workflow.start_silence_procedure(
+        meeting, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=2)
+    )
     assert procedure.version == version
     with django_capture_on_commit_callbacks(execute=True):
-        adopted = workflow.adopt_by_silence(procedure, now=timezone.now() + datetime.timedelta(days=2))
+        adopted = workflow.adopt_by_silence(procedure, now=timezone.now() + datetime.timedelta(days=3))
     assert adopted.adopted_version == version
     assert adopted.adopted_record["items"] == version.snapshot["items"]
 
 
 def test_a_silence_ending_just_after_midnight_in_geneva_is_worded_on_the_geneva_day(isu_staff):
     meeting = MeetingFactory(date=datetime.date(2030, 2, 20))
-    AttendanceFactory(meeting=meeting)
+    AttendeeFactory(attendance__meeting=meeting)
     AgendaItemFactory(meeting=meeting)
     # 23:30 UTC on 1 March is 00:30 on 2 March in Geneva.
     ends = datetime.datetime(2030, 3, 1, 23, 30, tzinfo=datetime.UTC)
@@ -178,7 +194,7 @@ def test_a_silence_ending_just_after_midnight_in_geneva_is_worded_on_the_geneva_
 
 def test_corrections_are_part_of_the_adopted_record(client, isu_staff, django_capture_on_commit_callbacks):
     meeting = MeetingFactory()
-    AttendanceFactory(meeting=meeting)
+    AttendeeFactory(attendance__meeting=meeting)
     AgendaItemFactory(meeting=meeting)
     later = later_meeting(meeting)
     adoption_item = AgendaItemFactory(meeting=later, title="Adoption of the Minutes", body="", minutes_to_adopt=meeting)

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
-from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.models import AgendaItem, Attendance, AuditEntry, Meeting
 from tests.meetings.importing import INFORMAL_NO_YEAR, ONE_PER_LINE, load_reference_data
 from tests.meetings.test_public_pages import page_text
 from tests.seed import SEED_FILE, attendance_facts, heading_facts, in_order, paragraphs
@@ -87,6 +87,17 @@ def test_replace_rewrites_a_draft(reference):
     out, _ = run(SEED_FILE, "--replace")
     assert "Imported" in out
     assert counts() == before
+
+
+def test_importing_and_replacing_write_audit_rows(reference):
+    run(SEED_FILE)
+    meeting = Meeting.objects.get()
+    assert list(AuditEntry.objects.filter(meeting=meeting).values_list("action", flat=True)) == ["imported"]
+    run(SEED_FILE, "--replace")
+    actions = list(AuditEntry.objects.filter(meeting=meeting).values_list("action", flat=True))
+    assert actions == ["imported", "import.replaced", "imported"]
+    replaced = AuditEntry.objects.get(meeting=meeting, action="import.replaced")
+    assert replaced.changes["items"][0] == AgendaItem.objects.filter(meeting=meeting).count()
 
 
 def test_a_date_without_a_year_and_no_date_option_fails_cleanly(reference, tmp_path):

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from meetings import pdf, workflow
 from meetings.models import Meeting
 from tests import pdf_reader
+from tests.factories import write_up
 from tests.seed import attendance_facts, heading_facts, in_order, paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -101,10 +102,18 @@ def test_pages_after_the_first_carry_a_running_header_with_the_committee_and_dat
     assert all("CCM Coordination Committee · 25 September 2018" in page for page in pages[1:])
 
 
+def test_the_running_header_names_the_adopted_version_briefly_and_the_full_sentence_stays_on_page_one(seed_pdf):
+    pages = pdf_reader.page_texts(seed_pdf)
+    statement = Meeting.objects.get(date="2018-09-25").adoption_statement
+    assert statement in pages[0]
+    assert all("Adopted — version 1" in page and statement not in page for page in pages[1:])
+
+
 def test_every_fact_of_the_seed_is_in_the_pdf_in_order(seed_pdf):
     furniture = [
         "CCM Coordination Committee · 25 September 2018",
         Meeting.objects.get(date="2018-09-25").adoption_statement,
+        "Adopted — version 1",
     ]
     text = pdf_reader.body_text(seed_pdf, furniture)
     assert "MINUTES OF THE CCM COORDINATION COMMITTEE MEETING" in text
@@ -136,7 +145,7 @@ def test_a_draft_is_marked_as_such_with_the_mark_as_page_background_not_text(dem
 
 
 def test_circulated_minutes_name_their_version_and_its_circulation_day(demo, isu_staff):
-    meeting = demo["2018-11-13"]
+    meeting = write_up(demo["2018-11-13"])
     version = workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today() + datetime.timedelta(7))
     day = date_format(timezone.localtime(version.circulated_at), "j F Y")
     content = pdf.render_minutes_pdf(meeting)

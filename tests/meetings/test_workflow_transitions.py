@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from meetings import record_json, workflow
 from meetings.models import AuditEntry, Meeting, MinutesVersion
-from tests.factories import AgendaItemFactory, MeetingFactory, later_meeting, meeting_in
+from tests.factories import AgendaItemFactory, MeetingFactory, later_meeting, meeting_in, write_up
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_recirculating_after_withdrawal_freezes_the_next_version(isu_staff):
 
 
 def test_a_version_snapshot_holds_attendance_and_numbered_items_with_leads(demo, isu_staff):
-    meeting = demo["2018-11-13"]
+    meeting = write_up(demo["2018-11-13"])
     version = workflow.circulate(meeting, by=isu_staff, comment_deadline=IN_TWO_WEEKS)
     items = record_json.flat_items(version.snapshot)
     assert items[0]["number"] == "2" and items[0]["title"] == "Welcome Remarks"
@@ -147,7 +147,7 @@ def test_every_adoption_route_calls_the_after_adoption_hook(isu_staff, monkeypat
     workflow.enter_archived_adoption(archived, at_meeting=later_meeting(archived))
     silent = meeting_in(S.CIRCULATED)
     procedure = workflow.start_silence_procedure(
-        silent, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(hours=1)
+        silent, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(hours=25)
     )
     workflow.close_silence_procedures(now=procedure.ends_at)
     assert seen == [circulated.pk, archived.pk, silent.pk]
