@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings import drafting, permissions
+from meetings import drafting, permissions, signing
 from meetings.forms import (
     ActionPointFormSet,
     AttendanceFormSet,
@@ -82,7 +82,8 @@ def drafting_workspace(request):
         .select_related("presidency__delegation")
         .order_by("-date")
     )
-    return render(request, "meetings/drafting_workspace.html", {"meetings": meetings})
+    context = {"meetings": meetings, "unsigned_reason": signing.unsigned_reason()}
+    return render(request, "meetings/drafting_workspace.html", context)
 
 
 @staff_required

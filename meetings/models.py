@@ -680,15 +680,83 @@ class OfficialRecord(models.Model):
     size = models.PositiveBigIntegerField()
     rendered_at = models.DateTimeField()
     weasyprint_version = models.CharField(max_length=40)
+    # The rendering before it was signed: the signed file is these bytes plus the signature's
+    # incremental update. Blank on records stored before signing existed (the file is the rendering).
+    unsigned_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the unsigned rendering.")
+    unsigned_size = models.PositiveBigIntegerField(null=True, blank=True)
+    signing_certificate = models.ForeignKey(
+        "SigningCertificate", on_delete=models.PROTECT, null=True, blank=True, related_name="official_records"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-meeting__date"]
         constraints = [
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="official_record_sha256_hex"),
+            models.CheckConstraint(
+                condition=Q(signing_certificate__isnull=True) | Q(signed_at__isnull=False, unsigned_size__isnull=False),
+                name="official_record_signed_has_date_and_rendering",
+            ),
         ]
 
     def __str__(self):
         return f"Official record of {self.meeting}"
+
+    @property
+    def is_signed(self):
+        return self.signing_certificate_id is not None
+
+    @property
+    def rendering_sha256(self):
+        """The SHA-256 of the rendering as WeasyPrint made it, signed or not (the seal carries it)."""
+        return self.unsigned_sha256 or self.sha256
+
+
+class SigningCertificate(models.Model):
+    """A certificate that has signed official records. Kept for ever, so that a record signed before
+    a key rotation is still checked against the certificate that signed it."""
+
+    sha256_fingerprint = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the certificate (DER).")
+    pem = models.TextField()
+    subject = models.CharField(max_length=300)
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    first_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-first_used_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256_fingerprint__regex=r"^[0-9a-f]{64}$"), name="signing_certificate_fingerprint_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} ({self.sha256_fingerprint[:16]}…)"
+
+
+class RetiredRecordFile(models.Model):
+    """A file an official record was stored as until it was re-signed (signed for the first time, or
+    with a new key). Kept with its hash: copies downloaded before are still official-record bytes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="retired_record_files")
+    file = models.FileField(upload_to="official-records/", max_length=300)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    signing_certificate = models.ForeignKey(
+        SigningCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="retired_record_files"
+    )
+    stored_at = models.DateTimeField(help_text="When this file became the official record.")
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting__date", "retired_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="retired_record_sha256_hex"),
+        ]
+
+    def __str__(self):
+        return f"Earlier file of the official record of {self.meeting}"
 
 
 class SearchDocument(models.Model):

@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from meetings import record_json
-from meetings.models import RECORD_LANGUAGE, Meeting, OfficialRecord
+from meetings import audit, record_json, signing
+from meetings.models import RECORD_LANGUAGE, Meeting, OfficialRecord, RetiredRecordFile
 
 try:
     import weasyprint
@@ -97,6 +97,15 @@ def mark(document):
     return "Draft — not the official record"
 
 
+def running_mark(document):
+    """The short form of `mark` that pages after the first carry in their header, on one line."""
+    if document.get("adoption"):
+        version = document.get("version") or {}
+        return f"Adopted — version {version['number']}" if version.get("number") else "Adopted"
+    version = document.get("version")
+    return f"Draft — version {version['number']}" if version else "Draft"
+
+
 def record_dates(meeting):
     """(created, modified) of the document, from the record and never from the clock: the day of
     the meeting, and the day the minutes were adopted (or last changed, for a draft)."""
@@ -157,6 +166,7 @@ def _context(meeting, document):
         "attendance_blocks": attendance_blocks(document["attendance"]),
         "draft": not document.get("adoption"),
         "mark": mark(document),
+        "running_mark": running_mark(document),
         "title": f"Minutes of the CCM Coordination Committee meeting of {day}",
         "subject": (
             f"Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions held on {day}"
@@ -231,7 +241,11 @@ def official_pdf(meeting):
     fresh = Meeting.objects.select_related("presidency__delegation", "adopted_at_meeting").get(pk=meeting.pk)
     if not fresh.is_adopted:
         raise ValueError(f"{fresh} is not adopted: only adopted minutes have an official record.")
-    content = render_minutes_pdf(fresh)
+    try:
+        signed = signing.sign(render_minutes_pdf(fresh), adoption=mark(record_json.document_for(fresh)))
+    except signing.SigningError as exc:
+        raise PdfUnavailable(f"the signing key cannot be used: {exc}") from exc
+    content = signed.content
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         existing = OfficialRecord.objects.filter(meeting=locked).first()
@@ -243,6 +257,10 @@ def official_pdf(meeting):
             size=len(content),
             rendered_at=timezone.now(),
             weasyprint_version=weasyprint.__version__,
+            unsigned_sha256=signed.unsigned_sha256,
+            unsigned_size=signed.unsigned_size,
+            signing_certificate=signing.certificate_row(signed.key) if signed.key else None,
+            signed_at=signed.signed_at,
         )
         record.file.save(f"{filename(fresh)}", ContentFile(content), save=False)
         try:
@@ -252,6 +270,54 @@ def official_pdf(meeting):
             raise
     logger.info("Stored the official record of %s (sha256 %s)", fresh, record.sha256)
     return record
+
+
+def resign_official_record(meeting, key):
+    """Sign an official record stored unsigned (before signing existed) or signed with a key since
+    rotated: the same rendering, never rendered again, with a new signature as a new stored file.
+    The earlier file is kept (RetiredRecordFile) and the meeting's history says so. Returns the
+    `signing.Signed` result, or None if `key` signed it already."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        record = OfficialRecord.objects.select_related("signing_certificate").get(meeting=locked)
+        if record.is_signed and record.signing_certificate.sha256_fingerprint == key.fingerprint:
+            return None
+        with record.file.open("rb") as stored:
+            content = stored.read()
+        rendering = content[: record.unsigned_size] if record.is_signed else content
+        if hashlib.sha256(content).hexdigest() != record.sha256 or (
+            hashlib.sha256(rendering).hexdigest() != record.rendering_sha256
+        ):
+            raise ValueError(f"The stored file of {locked} is not the one recorded; run verify_records.")
+        signed = signing.sign(rendering, adoption=mark(record_json.document_for(locked)), key=key)
+        earlier = RetiredRecordFile.objects.create(
+            meeting=locked,
+            file=record.file.name,
+            sha256=record.sha256,
+            size=record.size,
+            signing_certificate=record.signing_certificate,
+            stored_at=record.signed_at or record.rendered_at,
+        )
+        record.file.save(filename(locked), ContentFile(signed.content), save=False)
+        record.sha256 = hashlib.sha256(signed.content).hexdigest()
+        record.size = len(signed.content)
+        record.unsigned_sha256, record.unsigned_size = signed.unsigned_sha256, signed.unsigned_size
+        record.signing_certificate = signing.certificate_row(key)
+        record.signed_at = signed.signed_at
+        try:
+            record.save()
+        except Exception:
+            record.file.delete(save=False)  # The earlier file stays the record.
+            raise
+        audit.record(
+            locked,
+            None,
+            "record.signed",
+            f"Official record signed with certificate {key.fingerprint[:16]}…; the earlier file is kept.",
+            {"sha256": record.sha256, "earlier_sha256": earlier.sha256, "certificate_sha256": key.fingerprint},
+        )
+    logger.info("Re-signed the official record of %s (sha256 %s)", locked, record.sha256)
+    return signed
 
 
 def store_official_record(meeting_id):

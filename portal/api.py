@@ -42,6 +42,22 @@ def meeting_summary(meeting, record=None):
         "venue": written["venue"],
         "presidency": written["presidency"],
         "published_at": meeting.published_at.isoformat(),
+        "official_record": _official_record(meeting),
+    }
+
+
+def _official_record(meeting):
+    record = getattr(meeting, "official_record", None)
+    if record is None:
+        return None
+    certificate = record.signing_certificate
+    return {
+        "sha256": record.sha256,
+        "signature": {
+            "status": "signed" if certificate else "unsigned",
+            "certificate_sha256": certificate.sha256_fingerprint if certificate else None,
+            "signed_at": record.signed_at.isoformat() if record.signed_at else None,
+        },
     }
 
 
@@ -60,7 +76,7 @@ def meeting_document(meeting):
 
 @published_page
 def api_meeting_list(request):
-    meetings = Meeting.objects.published().order_by("-date")
+    meetings = Meeting.objects.published().select_related("official_record__signing_certificate").order_by("-date")
     paginator = Paginator(meetings, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -89,7 +105,7 @@ def api_meeting_detail(request, meeting_date):
         return _error(_("No published minutes for this date."), 404)
     meeting = (
         Meeting.objects.published()
-        .select_related("presidency__delegation", "adopted_at_meeting")
+        .select_related("presidency__delegation", "adopted_at_meeting", "official_record__signing_certificate")
         .filter(date=day)
         .first()
     )

@@ -578,7 +578,30 @@ def bench_item_save(client):
     emit("item_save_ms", median_ms(save, size(15, 3)), "ms")
 
 
+def bench_signing(client):
+    """Signing the seed's official PDF (a PAdES certification signature with the visible seal),
+    and how much bigger the signed file is than the rendering."""
+    from pathlib import Path
+
+    from meetings import pdf, record_json, signing
+    from meetings.models import Meeting
+    from tests.signing_keys import make_key_pair
+
+    seed = Meeting.objects.get(date="2018-09-25")
+    rendering = pdf.render_minutes_pdf(seed)
+    folder = Path(tempfile.mkdtemp(prefix="ccm-bench-keys-"))
+    try:
+        key = signing.load_key(*make_key_pair(folder, "Bench ISU")[:2])
+        adoption = pdf.mark(record_json.document_for(seed))
+        signed = signing.sign(rendering, adoption=adoption, key=key).content
+        emit("sign_ms", median_ms(lambda: signing.sign(rendering, adoption=adoption, key=key), 7), "ms")
+        emit("signed_pdf_size_ratio", len(signed) / len(rendering), "ratio")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 BENCHES = [
+    bench_signing,
     bench_meeting_page,
     bench_pdf,
     bench_import,

@@ -56,6 +56,7 @@ TABLE = {
     "meetings:meeting_import_confirm": _row(404, 404, 404, 302, 302),  # a tampered preview: back to the form
     # The public portal: published records only, the same for everyone.
     "portal:record_verify": _row(200, 200, 200, 200, 200),
+    "portal:record_certificate": _row(404, 404, 404, 404, 404),  # the same for all; 404 here, as no key is set
     "portal:search": _row(200, 200, 200, 200, 200),
     "portal:minutes_feed": _row(200, 200, 200, 200, 200),
     "portal:meetings_calendar": _row(200, 200, 200, 200, 200),
@@ -186,6 +187,7 @@ def sample(name, world):
         "meetings:meeting_import": ((), None),
         "meetings:meeting_import_confirm": ((), {"payload": "tampered", "status": "draft"}),
         "portal:record_verify": ((), None),
+        "portal:record_certificate": ((), None),
         "portal:search": ((), None),
         "portal:minutes_feed": ((), None),
         "portal:meetings_calendar": ((), None),

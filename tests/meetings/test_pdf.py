@@ -102,10 +102,18 @@ def test_pages_after_the_first_carry_a_running_header_with_the_committee_and_dat
     assert all("CCM Coordination Committee · 25 September 2018" in page for page in pages[1:])
 
 
+def test_the_running_header_names_the_adopted_version_briefly_and_the_full_sentence_stays_on_page_one(seed_pdf):
+    pages = pdf_reader.page_texts(seed_pdf)
+    statement = Meeting.objects.get(date="2018-09-25").adoption_statement
+    assert statement in pages[0]
+    assert all("Adopted — version 1" in page and statement not in page for page in pages[1:])
+
+
 def test_every_fact_of_the_seed_is_in_the_pdf_in_order(seed_pdf):
     furniture = [
         "CCM Coordination Committee · 25 September 2018",
         Meeting.objects.get(date="2018-09-25").adoption_statement,
+        "Adopted — version 1",
     ]
     text = pdf_reader.body_text(seed_pdf, furniture)
     assert "MINUTES OF THE CCM COORDINATION COMMITTEE MEETING" in text
