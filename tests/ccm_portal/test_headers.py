@@ -116,8 +116,11 @@ def run_manage(*args, env):
     )
 
 
-def test_check_deploy_with_production_settings_gives_no_warning():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+def test_check_deploy_with_production_settings_gives_no_warning(_isu_key_pair):
+    # Production signs its official records, so it has a signing key (without one, a warning says so).
+    key_file, cert_file, _fingerprint = map(str, _isu_key_pair)
+    env = {**PRODUCTION, "SIGNING_KEY_FILE": key_file, "SIGNING_CERT_FILE": cert_file}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
