@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from ccm_portal import views
+from ccm_portal import login, mfa, views
 from portal.caching import published_page
 from portal.sitemaps import SITEMAPS
 
@@ -18,8 +18,15 @@ urlpatterns = [
     # Without a CSRF token, so that public pages carry no per-visitor token and stay cacheable;
     # the worst a forged request can do is change a visitor's interface language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("csp-report/", views.csp_report, name="csp_report"),
+    path("accounts/password_reset/", login.ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/second-factor/", mfa.mfa_verify, name="mfa_verify"),
+    path("accounts/second-factor/setup/", mfa.mfa_setup, name="mfa_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Staff and coordinators' pages first: "meetings/import/" is not a meeting's date.
     path("", include("meetings.urls")),
     path("", include("portal.urls")),
 ]
+
+# A database outage answers 503 with Retry-After instead of a bare 500 (ccm_portal/views.py).
+handler500 = "ccm_portal.views.server_error"

@@ -389,10 +389,16 @@ class AttendanceRevisionForm(RevisionMixin, forms.Form):
         self.add_revision_fields(revision, {})
 
 
+# An item's text: the longest in the record runs to a few thousand characters; far longer ones
+# took the rendering past the server's timeout.
+ITEM_BODY_MAX_CHARS = 50_000
+
+
 class ItemForm(RevisionMixin, forms.Form):
     title = forms.CharField(max_length=500, label=_("Title"))
     body = forms.CharField(
         required=False,
+        max_length=ITEM_BODY_MAX_CHARS,
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 14, "data-markdown-editor": "true"}),
         help_text=_("Markdown: a blank line between paragraphs, *italic*, **bold**, numbered lists as 1. 2. 3."),

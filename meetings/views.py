@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from meetings import permissions, record_json, review, versions, workflow
 from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, CommentForm, ReplyForm, SilenceForm
-from meetings.models import ReviewComment, SilenceProcedure
+from meetings.models import Meeting, OfficialRecord, ReviewComment, SilenceProcedure
 from meetings.permissions import get_meeting_or_404
 
 
@@ -219,7 +219,7 @@ def meeting_adopt(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
-    return _run(
+    response = _run(
         request,
         meeting_date,
         workflow.adopt,
@@ -230,6 +230,23 @@ def meeting_adopt(request, meeting_date):
         outcome=form.cleaned_data["outcome"],
         corrections=form.cleaned_data["corrections"],
     )
+    _warn_if_record_not_stored(request, meeting)
+    return response
+
+
+def _warn_if_record_not_stored(request, meeting):
+    """The official PDF is stored once the adoption commits; when that failed (the error is logged),
+    the staff member who adopted is told, and the next request for the PDF or
+    `store_official_records` stores it."""
+    adopted = Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.ADOPTED)
+    if adopted.exists() and not OfficialRecord.objects.filter(meeting_id=meeting.pk).exists():
+        messages.error(
+            request,
+            _(
+                "The official PDF of these minutes could not be stored; the error is logged. It will be "
+                "stored on the next request for the PDF, or by the store_official_records command."
+            ),
+        )
 
 
 @require_POST

@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -22,6 +23,7 @@ from meetings.models import Meeting
 CACHE_SECONDS = 24 * 3600
 STAMP_SECONDS = 1.0
 _stamp_memo = (0.0, None)
+_last_read = None
 # Pages vary with the language (Accept-Language or the language cookie) and with who is logged in.
 VARY = ("Accept-Language", "Cookie")
 
@@ -38,12 +40,19 @@ def publication_stamp():
 
     Each process remembers it for STAMP_SECONDS, so a busy page costs no query; the process that
     publishes forgets it at once (`forget_stamp`), the others within STAMP_SECONDS."""
-    global _stamp_memo
+    global _stamp_memo, _last_read
     read_at, stamp = _stamp_memo
     now = time.monotonic()
     if stamp is None or now - read_at >= STAMP_SECONDS:
-        stamp = _read_stamp()
+        try:
+            stamp = _read_stamp()
+        except DatabaseError:
+            # While the database is down, the pages cached for the last stamp read keep being served.
+            if _last_read is None:
+                raise
+            return _last_read
         _stamp_memo = (now, stamp)
+        _last_read = stamp
     return stamp
 
 

@@ -111,12 +111,14 @@ def action_point_index(request):
 
 
 def delegation_index(request):
+    # order_by again: Django leaves Meta.ordering out of aggregate queries, and the rows came back in
+    # whatever order the database kept them (different after a restore).
     delegations = Delegation.objects.annotate(
         meetings_attended=Count(
             "attendance",
             filter=Q(attendance__meeting__status=PUBLISHED, attendance__status=Attendance.Status.PRESENT),
         )
-    )
+    ).order_by("name")
     return render(request, "portal/delegation_index.html", {"delegations": delegations})
 
 
@@ -148,8 +150,10 @@ def delegation_detail(request, slug):
 
 
 def presidency_index(request):
-    presidencies = Presidency.objects.select_related("delegation").annotate(
-        published_meetings=Count("meetings", filter=Q(meetings__status=PUBLISHED))
+    presidencies = (
+        Presidency.objects.select_related("delegation")
+        .annotate(published_meetings=Count("meetings", filter=Q(meetings__status=PUBLISHED)))
+        .order_by("-starts_on")
     )
     return render(request, "portal/presidency_index.html", {"presidencies": presidencies})
 

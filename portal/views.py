@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 
+from ccm_portal.limits import draft_pdf_slot
 from meetings import pdf, record_json
 from meetings.models import Meeting
 from meetings.permissions import get_meeting_or_404
@@ -22,6 +23,8 @@ from portal.forms import SearchForm
 logger = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 20
+# Seconds a staff member told that draft PDFs are busy is asked to wait.
+DRAFT_PDF_RETRY_AFTER = 5
 
 
 @published_page
@@ -60,8 +63,19 @@ def meeting_pdf(request, meeting_date):
         return redirect(meeting.get_pdf_url(), permanent=True)
     try:
         if meeting.is_adopted:
-            return _official_record_response(request, meeting, pdf.stored_record(meeting) or pdf.official_pdf(meeting))
-        content = pdf.render_minutes_pdf(meeting)
+            try:
+                record = pdf.stored_record(meeting) or pdf.official_pdf(meeting)
+            except OSError:
+                logger.exception("The official record of %s cannot be stored", meeting)
+                reason = _("the official record cannot be stored right now; the staff have been alerted.")
+                return render(request, "portal/pdf_unavailable.html", {"reason": reason}, status=503)
+            return _official_record_response(request, meeting, record)
+        with draft_pdf_slot() as granted:
+            if not granted:
+                busy = render(request, "portal/pdf_busy.html", status=503)
+                busy["Retry-After"] = str(DRAFT_PDF_RETRY_AFTER)
+                return busy
+            content = pdf.render_minutes_pdf(meeting)
     except pdf.PdfUnavailable as exc:
         return render(request, "portal/pdf_unavailable.html", {"reason": str(exc)}, status=503)
     response = HttpResponse(content, content_type="application/pdf")

@@ -67,6 +67,26 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http():
+    """The test client and the live server speak plain http (production redirects to https); set
+    for the whole session, before the live server builds its middleware."""
+    import tempfile
+
+    from django.test.utils import override_settings
+
+    # Render and login slots of this test run alone: another run on the machine must not take them.
+    with tempfile.TemporaryDirectory(prefix="ccm-test-slots-") as slots:
+        with override_settings(SECURE_SSL_REDIRECT=False, LIMITS_DIR=slots):
+            yield
+
+
+@pytest.fixture(autouse=True)
+def _password_alone_by_default(settings):
+    """Personas log in with a password alone; the second-factor tests turn MFA_REQUIRED back on."""
+    settings.MFA_REQUIRED = False
+
+
 def _user(django_user_model, username, group=None, **extra):
     user = django_user_model.objects.create_user(username=username, password="correct horse battery", **extra)
     if group:

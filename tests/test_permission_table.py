@@ -79,6 +79,10 @@ TABLE = {
     "password_reset_done": _row(200, 200, 200, 200, 200),
     "password_reset_confirm": _row(200, 200, 200, 200, 200),  # an invalid link: the "no longer works" page
     "password_reset_complete": _row(200, 200, 200, 200, 200),
+    # The second factor: for the signed-in; giving a code needs a device, so it sends them to enrol.
+    "mfa_verify": _row(302, 302, 302, 302, 302),
+    "mfa_setup": _row(302, 200, 200, 200, 200),
+    "csp_report": _row(405, 405, 405, 405, 405),  # browsers POST their reports
 }
 
 POST_ONLY = {
@@ -206,6 +210,9 @@ def sample(name, world):
         "password_reset_done": ((), None),
         "password_reset_confirm": ((), None),
         "password_reset_complete": ((), None),
+        "mfa_verify": ((), None),
+        "mfa_setup": ((), None),
+        "csp_report": ((), None),
     }
     args, data = samples[name]
     if name == "password_reset_confirm":

@@ -50,6 +50,9 @@ def _text(content, name):
             raise ImportProblem(_("UTF-8 text (or a PDF or .docx)"), file=name, line=line) from None
     if not text.strip():
         raise ImportProblem(_("minutes text, but the file holds no text"), file=name, line=1)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportProblem(_("text without NUL characters (the file holds binary data)"), file=name, line=line)
     return text
 
 

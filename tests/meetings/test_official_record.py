@@ -124,7 +124,7 @@ def test_isu_staff_get_a_draft_rendered_live_and_nothing_is_stored(client, isu_s
     response = client.get("/meetings/2018-11-13/minutes.pdf")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
-    assert "no-cache" in response["Cache-Control"]
+    assert response["Cache-Control"] == "private, no-store"
     assert "ETag" not in response
     assert not OfficialRecord.objects.exists()
 

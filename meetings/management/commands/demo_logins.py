@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -16,6 +17,16 @@ DEMO_ACCOUNTS = [
     ("isu", "isu", ISU_STAFF_GROUP, "ISU CCM", "Sheila Mweemba"),
     ("coordinator", "coordinator", COORDINATORS_GROUP, "New Zealand", "Katy Donnelly"),
 ]
+
+
+def _second_factor(user):
+    from ccm_portal import mfa
+
+    if mfa.required_for(user):
+        return "a second factor is required: enrol an authenticator app at the first login"
+    if settings.MFA_REQUIRED:
+        return "password alone; a second factor is optional"
+    return "password alone: MFA_REQUIRED is off for this demo"
 
 
 class Command(BaseCommand):
@@ -36,4 +47,4 @@ class Command(BaseCommand):
             user.save()
             user.groups.add(Group.objects.get_or_create(name=group_name)[0])
             Representative.objects.filter(delegation__name=delegation, name=person, user__isnull=True).update(user=user)
-            self.stdout.write(f"demo login: {role} {username} {password}")
+            self.stdout.write(f"demo login: {role} {username} {password} ({_second_factor(user)})")

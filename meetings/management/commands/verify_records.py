@@ -1,20 +1,26 @@
-"""Recompute the SHA-256 of every stored official record (and of the earlier files kept when a
-record was re-signed) and validate every stored signature against the certificate that record
-remembers; exit non-zero, naming each record and what is wrong, when anything fails."""
+"""Check the official record: every adopted meeting has a stored PDF; every stored PDF (and every
+earlier file kept when a record was re-signed) still has the SHA-256 it was stored with; every
+signature validates against the certificate that record was signed with; and the minutes.json inside
+each PDF still matches what the database says. Exit non-zero, naming each record and what is wrong."""
 
 import hashlib
+import io
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings import signing
-from meetings.models import OfficialRecord, RetiredRecordFile
+from meetings import record_json, signing
+from meetings.models import Meeting, OfficialRecord, RetiredRecordFile
 
 
 class Command(BaseCommand):
-    help = "Check every stored official minutes PDF against its SHA-256 and its signature."
+    help = "Check every adopted meeting's stored official PDF: present, unchanged, signed, and matching the database."
 
     def handle(self, *args, **options):
         failures, unsigned = [], []
+        adopted = Meeting.objects.filter(status__in=[Meeting.Status.ADOPTED, Meeting.Status.PUBLISHED])
+        for meeting in adopted.filter(official_record__isnull=True).order_by("date"):
+            failures.append(f"{meeting}: adopted, but no official record is stored (run store_official_records)")
         records = OfficialRecord.objects.select_related("meeting", "signing_certificate").order_by("meeting__date")
         for record in records:
             problems = record_problems(record)
@@ -51,8 +57,8 @@ def _read(stored):
 
 
 def record_problems(record):
-    """What is wrong with a stored official record: its hash, and its signature against the
-    certificate it was signed with (not whichever key signs today)."""
+    """What is wrong with a stored official record: its hash, its signature against the certificate
+    it was signed with (not whichever key signs today), and its agreement with the database."""
     content, problem = _read(record)
     if problem:
         return [problem]
@@ -62,6 +68,9 @@ def record_problems(record):
         problems.append(f"SHA-256 is {digest}, expected {record.sha256}")
     if record.is_signed:
         problems.extend(signature_problems(content, record))
+    differs = _differs_from_database(record.meeting, content)
+    if differs:
+        problems.append(differs)
     return problems
 
 
@@ -87,3 +96,34 @@ def signature_problems(content, record):
     elif result.intact and not result.certified_no_changes:
         problems.append("it is not certified with no changes allowed")
     return problems
+
+
+def _item_text(document):
+    """What each item of a document says: number, title, text and decisions (the record's text;
+    action points' tracking may move on after adoption, so it is left out)."""
+    return [
+        (item.get("key"), item.get("number"), item.get("title"), item.get("body"), item.get("decisions"))
+        for item in record_json.flat_items(document)
+    ]
+
+
+def _differs_from_database(meeting, content):
+    """Where the database no longer says what the stored PDF's minutes.json does, or None: the
+    adopted record the pages show, and the text of the items themselves (a direct SQL edit)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        stored = json.loads(PdfReader(io.BytesIO(content)).attachments["minutes.json"][0])
+    except (KeyError, IndexError, ValueError, PdfReadError):
+        return "the stored PDF carries no readable minutes.json"
+    meeting = Meeting.objects.select_related("presidency__delegation", "adopted_at_meeting").get(pk=meeting.pk)
+    shown = json.loads(record_json.minutes_json(record_json.document_for(meeting)))
+    if shown != stored:
+        changed = sorted(key for key in set(stored) | set(shown) if stored.get(key) != shown.get(key))
+        return "the adopted record in the database no longer matches the stored PDF's minutes.json (" + (
+            ", ".join(changed) + " differ)"
+        )
+    if _item_text(record_json.record_document(meeting)) != _item_text(stored):
+        return "the items in the database no longer match the stored PDF's minutes.json (items differ)"
+    return None

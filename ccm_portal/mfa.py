@@ -1,0 +1,147 @@
+"""The second factor (django-otp): who owes one, enrolling an authenticator app with recovery codes,
+and giving a code after the password. ISU staff and administrators owe one when MFA_REQUIRED is on;
+anyone who enrolled a device gives it at every login."""
+
+import base64
+import io
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user, match_token, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
+
+logger = logging.getLogger("ccm_portal.security")
+RECOVERY_CODES = 10
+
+
+def url(name):
+    return reverse(name)
+
+
+def required_for(user):
+    from meetings.permissions import is_isu_staff
+
+    return settings.MFA_REQUIRED and (user.is_staff or user.is_superuser or is_isu_staff(user))
+
+
+def has_device(user):
+    return user_has_device(user, confirmed=True)
+
+
+# Whether the signed-in user has a device, noted in the session at login and at enrolment, so that
+# the check on every request costs no query.
+ENROLLED = "mfa_enrolled"
+
+
+def note_enrolment(request, user):
+    request.session[ENROLLED] = has_device(user)
+
+
+def second_factor_owed(request):
+    user = request.user
+    if user.is_verified():
+        return False
+    if ENROLLED not in request.session:
+        note_enrolment(request, user)
+    return required_for(user) or request.session[ENROLLED]
+
+
+def _next(request):
+    target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return settings.LOGIN_REDIRECT_URL
+    return target
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+@login_required
+def mfa_verify(request):
+    """The second step of logging in: a code from the authenticator app, or a recovery code."""
+    if not has_device(request.user):
+        note_enrolment(request, request.user)
+        if not required_for(request.user):
+            return redirect(_next(request))
+        return redirect(f"{url('mfa_setup')}?{urlencode({'next': _next(request)})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            logger.info("second factor given by %r (%s)", request.user.get_username(), device.name)
+            return redirect(_next(request))
+        logger.warning("second factor refused for %r", request.user.get_username())
+        form.add_error("code", _("This code is not right, or has been used. Try the current one."))
+    status = 400 if form.errors else 200
+    return render(request, "registration/mfa_verify.html", {"form": form, "next": _next(request)}, status=status)
+
+
+def _qr_data_uri(data):
+    out = io.BytesIO()
+    write_qrcode_image(data, out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+@login_required
+def mfa_setup(request):
+    """Enrol an authenticator app: scan the code (or type the key), confirm with a first code, and
+    keep the recovery codes shown once."""
+    user = request.user
+    if has_device(user) and not user.is_verified():
+        # Replacing a device needs the current one first.
+        return redirect(f"{url('mfa_verify')}?{urlencode({'next': url('mfa_setup')})}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=str(_("Authenticator app")), confirmed=False)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            with transaction.atomic():
+                for old in devices_for_user(user, confirmed=True):
+                    old.delete()
+                device.confirmed = True
+                device.save()
+                recovery = StaticDevice.objects.create(user=user, name=str(_("Recovery codes")), confirmed=True)
+                codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+                recovery.token_set.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+            otp_login(request, device)
+            note_enrolment(request, user)
+            logger.info("second factor enrolled by %r", user.get_username())
+            context = {"codes": codes, "next": _next(request)}
+            return render(request, "registration/mfa_recovery_codes.html", context)
+        form.add_error("code", _("This code does not match. Check the time on your phone and try the current one."))
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_code": _qr_data_uri(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": _next(request),
+        "required": required_for(user),
+    }
+    return render(request, "registration/mfa_setup.html", context, status=400 if form.errors else 200)
