@@ -519,13 +519,14 @@ def bench_review(client):
     from django.urls import reverse
 
     from meetings import workflow
-    from tests.factories import AgendaItemFactory, AttendanceFactory, MeetingFactory
+    from tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
 
     staff = get_user_model().objects.create_superuser("bench-staff", "bench@example.org", "x")
     client.force_login(staff)
     meeting = MeetingFactory()
+    # Thirty delegations present, each with its representative, as minutes must be to circulate.
     for position in range(30):
-        AttendanceFactory(meeting=meeting, position=position)
+        AttendeeFactory(attendance__meeting=meeting, attendance__position=position)
     body = "The Committee discussed the matter at length and agreed to return to it. " * 8
     count = size(200, 20)
     items = [AgendaItemFactory(meeting=meeting, position=p, body=body) for p in range(count)]
