@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 
-from meetings import pdf
+from meetings import pdf, permissions
 from meetings.models import Meeting
 from meetings.permissions import get_meeting_or_404
 from portal import search as search_index
@@ -47,6 +47,7 @@ def meeting_detail(request, meeting_date):
         "attendance": meeting.attendance_list(),
         "agenda": meeting.agenda(),
         "official_record": pdf.stored_record(meeting),
+        "can_edit": permissions.can_edit_meeting(request.user, meeting),
     }
     return render(request, "portal/meeting_detail.html", context)
 
