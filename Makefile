@@ -3,16 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in feeds, the API, the sitemap and emails point at the port the demo serves on.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Only for the local demo and the test run; production sets its own SECRET_KEY.
-LOCAL_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SECURE_COOKIES=false
+LOCAL_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SECURE_COOKIES=false SITE_URL=$(SITE_URL)
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=false
 
 .PHONY: run test bench lint check lock clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
-	@echo "Setting up $(VENV) from requirements.txt"
+	@echo "Setting up $(VENV) from requirements.txt: $$(grep -c '==' requirements.txt) packages, a few minutes on the first run"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/pip install --disable-pip-version-check --progress-bar on -r requirements.txt
 	@touch $@
 
 run: $(BIN)/.installed

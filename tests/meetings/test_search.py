@@ -174,3 +174,10 @@ def test_odd_queries_are_answered_never_with_an_error(client, demo, q):
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("</form>", 1)[1]
+
+
+def test_a_search_that_finds_nothing_says_so_and_suggests_what_to_try(client, demo):
+    body = client.get("/search/", {"q": "Zanzibarian"}).content.decode()
+    assert "No minutes match “Zanzibarian”." in body
+    assert "Check the spelling" in body
+    assert 'name="robots" content="noindex"' in body
