@@ -38,11 +38,8 @@ def meeting_review(request, meeting_date):
     version = all_versions[-1]
     if request.GET.get("version"):
         version = _version_or_404(meeting, request.GET["version"])
-    comments = list(version.comments.select_related("author", "replied_by"))
-    staff = permissions.is_isu_staff(request.user)
-    if not staff:
-        # A coordinator sees what became of their own comments; the staff see everyone's.
-        comments = [c for c in comments if c.author_id == request.user.pk]
+    # Every coordinator sees every delegation's comments, as in a meeting room, named by delegation.
+    comments = list(version.comments.select_related("author__representative__delegation", "replied_by"))
     by_item = {}
     for comment in comments:
         by_item.setdefault(comment.item_key, []).append(comment)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings import review, versions, workflow
 from meetings.models import Meeting, ReviewComment
-from tests.factories import meeting_in
+from tests.factories import DelegationFactory, RepresentativeFactory, meeting_in
 
 pytestmark = pytest.mark.django_db
 
@@ -84,15 +84,20 @@ def test_staff_reply_and_the_author_sees_what_became_of_the_comment(client, coor
     assert "Fixed in version 2." in page and "Incorporated" in page
 
 
-def test_a_coordinator_sees_only_their_own_comments(client, coordinator, isu_staff, circulated, django_user_model):
+def test_every_coordinator_sees_every_delegations_comments_named_by_delegation_and_person(
+    client, coordinator, circulated, django_user_model
+):
     version = circulated.latest_version()
-    other = django_user_model.objects.create_user("eve")
-    other.groups.add(*coordinator.groups.all())
-    review.add_comment(version, author=other, item=version.snapshot["items"][0], text="Eve's remark.", proposed_text="")
+    kate = django_user_model.objects.create_user("kate")
+    kate.groups.add(*coordinator.groups.all())
+    RepresentativeFactory(
+        user=kate, honorific="Ms.", name="K. Donnelly", delegation=DelegationFactory(name="New Zealand")
+    )
+    review.add_comment(version, author=kate, item=version.snapshot["items"][0], text="Kate's remark.", proposed_text="")
     client.force_login(coordinator)
-    assert "Eve&#x27;s remark." not in client.get(url("meeting_review", circulated)).content.decode()
-    client.force_login(isu_staff)
-    assert "Eve&#x27;s remark." in client.get(url("meeting_review", circulated)).content.decode()
+    page = client.get(url("meeting_review", circulated)).content.decode()
+    assert "Kate&#x27;s remark." in page
+    assert "<strong>New Zealand (Ms. K. Donnelly)</strong>" in page
 
 
 def test_a_comment_stays_with_the_version_it_was_made_on(client, coordinator, isu_staff, circulated):
