@@ -8,10 +8,11 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.cache import cache
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from delegations.models import Delegation, Presidency, ThematicArea
-from meetings.models import SearchDocument
+from meetings.models import AgendaItem, SearchDocument
 from meetings.search import CONFIG, uses_full_text
 
 # Sentinels that ts_headline puts around matches; replaced by <mark> after the text is escaped.
@@ -85,6 +86,45 @@ def add_snippets(documents, q):
         else:
             document.snippet = _fallback_snippet(document, q)
     return documents
+
+
+def add_item_links(documents, q):
+    """Give each entry of a page of results (with its `.snippet`) a `.url`: its meeting's page at the
+    first item that holds a highlighted word or, failing that, a word of the query; at the attendance
+    when only a name matched; at the top otherwise. Three queries for the whole page."""
+    items = AgendaItem.objects.filter(meeting_id__in=[d.meeting_id for d in documents]).prefetch_related(
+        "action_points", "decisions"
+    )
+    by_meeting = {}
+    for item in items:
+        by_meeting.setdefault(item.meeting_id, []).append(item)
+    terms = [term.strip("\"'").lower() for term in (q or "").split() if term.strip("\"'")]
+    for document in documents:
+        marked = [html.unescape(word).lower() for word in re.findall(r"<mark>(.*?)</mark>", document.snippet)]
+        document.url = document.get_absolute_url()
+        words = list(dict.fromkeys(marked + terms))
+        for item in _in_reading_order(by_meeting.get(document.meeting_id, [])):
+            text = _item_text(item)
+            if any(word in text for word in words):
+                document.url += f"#item-{item.number}"
+                break
+        else:
+            if any(word in document.names.lower() for word in words):
+                document.url += "#present"
+    return documents
+
+
+def _in_reading_order(items):
+    for item in AgendaItem.number_tree(items):
+        yield item
+        yield from item.children
+
+
+def _item_text(item):
+    parts = [item.title, html.unescape(strip_tags(item.body_html))]
+    parts += [point.text for point in item.action_points.all()]
+    parts += [decision.text for decision in item.decisions.all()]
+    return "\n".join(parts).lower()
 
 
 def _fallback_snippet(document, q):

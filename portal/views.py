@@ -129,5 +129,6 @@ def search(request):
         except EmptyPage:
             context["notice"] = _("There is no page %(page)s; showing the last page.") % {"page": requested}
             page = paginator.page(paginator.num_pages)
-        context.update(page=page, results=search_index.add_snippets(page.object_list, q), query=q)
+        results = search_index.add_item_links(search_index.add_snippets(page.object_list, q), q)
+        context.update(page=page, results=results, query=q)
     return render(request, "portal/search.html", context)

@@ -16,7 +16,7 @@ def result_dates(response):
     if 'class="list-unstyled search-results"' not in body:
         return []
     results = body.split('class="list-unstyled search-results"', 1)[1].split("</ol>", 1)[0]
-    return re.findall(r'href="/meetings/(\d{4}-\d{2}-\d{2})/"', results)
+    return re.findall(r'href="/meetings/(\d{4}-\d{2}-\d{2})/(?:#[\w.-]+)?"', results)
 
 
 def found(response):
@@ -181,3 +181,22 @@ def test_a_search_that_finds_nothing_says_so_and_suggests_what_to_try(client, de
     assert "No minutes match “Zanzibarian”." in body
     assert "Check the spelling" in body
     assert 'name="robots" content="noindex"' in body
+
+
+@pytest.mark.parametrize(
+    "words, anchor",
+    [
+        ("Caribbean", "#item-4"),  # first named under 4. Overview of the Sri Lankan Presidency
+        ("Chad", "#item-6.1"),  # 6.1 ISU Chad Mission
+        ("Jayasuriya", "#present"),  # named only in the attendance
+    ],
+)
+def test_a_result_links_to_the_first_item_that_matches(client, demo, words, anchor):
+    body = client.get("/search/", {"q": words}).content.decode()
+    assert f'href="/meetings/2018-09-25/{anchor}"' in body
+
+
+def test_the_anchor_a_result_links_to_exists_on_the_meeting_page(client, demo):
+    body = client.get("/search/", {"q": "Chad"}).content.decode()
+    anchor = re.search(r'href="/meetings/2018-09-25/#([\w.-]+)"', body).group(1)
+    assert f'id="{anchor}"' in client.get("/meetings/2018-09-25/").content.decode()
