@@ -89,9 +89,9 @@ def add_snippets(documents, q):
 
 
 def add_item_links(documents, q):
-    """Give each entry of a page of results (with its `.snippet`) a `.url`: its meeting's page at the
-    first item that holds a highlighted word or, failing that, a word of the query; at the attendance
-    when only a name matched; at the top otherwise. Three queries for the whole page."""
+    """Give each entry of a page of results (with its `.snippet`) a `.url`: its meeting's page at
+    the item its snippet quotes, else at the first item holding a word of the query; at the
+    attendance when only a name matched; at the top otherwise. Three queries for the whole page."""
     items = AgendaItem.objects.filter(meeting_id__in=[d.meeting_id for d in documents]).prefetch_related(
         "action_points", "decisions"
     )
@@ -100,18 +100,28 @@ def add_item_links(documents, q):
         by_meeting.setdefault(item.meeting_id, []).append(item)
     terms = [term.strip("\"'").lower() for term in (q or "").split() if term.strip("\"'")]
     for document in documents:
-        marked = [html.unescape(word).lower() for word in re.findall(r"<mark>(.*?)</mark>", document.snippet)]
         document.url = document.get_absolute_url()
-        words = list(dict.fromkeys(marked + terms))
-        for item in _in_reading_order(by_meeting.get(document.meeting_id, [])):
-            text = _item_text(item)
-            if any(word in text for word in words):
+        texts = [(item, _item_text(item)) for item in _in_reading_order(by_meeting.get(document.meeting_id, []))]
+        for phrase in [*_quoted_phrases(document.snippet), *terms]:
+            item = next((item for item, text in texts if phrase in text), None)
+            if item is not None:
                 document.url += f"#item-{item.number}"
                 break
         else:
-            if any(word in document.names.lower() for word in words):
+            if any(term in document.names.lower() for term in terms):
                 document.url += "#present"
     return documents
+
+
+def _quoted_phrases(snippet):
+    """The first highlighted word of a snippet with up to three words either side, then shorter
+    phrases down to the word alone, lower-cased and with single spaces: what to look for in an item."""
+    match = re.search(r"((?:\S+ +){0,3})<mark>(.*?)</mark>((?: +\S+){0,3})", " ".join(str(snippet).split()))
+    if not match:
+        return []
+    before, word, after = (" ".join(html.unescape(strip_tags(part)).lower().split()) for part in match.groups())
+    phrases = [f"{before} {word} {after}", f"{word} {after}", f"{before} {word}", word]
+    return list(dict.fromkeys(" ".join(p.split()) for p in phrases if p.strip()))
 
 
 def _in_reading_order(items):
@@ -124,7 +134,7 @@ def _item_text(item):
     parts = [item.title, html.unescape(strip_tags(item.body_html))]
     parts += [point.text for point in item.action_points.all()]
     parts += [decision.text for decision in item.decisions.all()]
-    return "\n".join(parts).lower()
+    return " ".join(" ".join(parts).lower().split())
 
 
 def _fallback_snippet(document, q):
