@@ -34,7 +34,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
 
     deadline = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(reverse("meetings:meeting_circulate", args=[day]), {"comment_deadline": deadline})
+        staff.post(reverse("meetings:meeting_circulate", args=[day]), {"comment_deadline": deadline, "confirmed": "yes"})
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
 
     review_page = coord.get(reverse("meetings:meeting_review", args=[day]))
@@ -55,7 +55,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(
             reverse("meetings:meeting_adopt", args=[day]),
-            {"at_meeting": later.pk, "outcome": "correct_record", "corrections": ""},
+            {"at_meeting": later.pk, "outcome": "correct_record", "corrections": "", "confirmed": "yes"},
         )
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.ADOPTED
     adoption_item.refresh_from_db()
@@ -63,7 +63,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     assert public.get(meeting.get_absolute_url()).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(reverse("meetings:meeting_publish", args=[day]))
+        staff.post(reverse("meetings:meeting_publish", args=[day]), {"confirmed": "yes"})
 
     page = public.get(meeting.get_absolute_url())
     assert page.status_code == 200
