@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from meetings import permissions, review, versions, workflow
+from meetings import audit, permissions, review, versions, workflow
 from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, CommentForm, ReplyForm, SilenceForm
 from meetings.models import ReviewComment, SilenceProcedure
 from meetings.permissions import get_meeting_or_404
@@ -127,8 +127,15 @@ def meeting_versions(request, meeting_date):
     if not {request.GET.get("from"), request.GET.get("to")} - {None} <= keys:
         raise Http404("No such version.")
     if len(choices) >= 2:
-        old_key = request.GET.get("from", choices[-2][0])
-        new_key = request.GET.get("to", choices[-1][0])
+        # By default the previous circulated version against the latest one; with a single
+        # version, that version against the text as it stands.
+        default_old, default_new = (
+            (choices[-3][0], choices[-2][0])
+            if len(all_versions) >= 2 and current_allowed
+            else (choices[-2][0], choices[-1][0])
+        )
+        old_key = request.GET.get("from", default_old)
+        new_key = request.GET.get("to", default_new)
         snapshots = {str(v.number): v.snapshot for v in all_versions}
         if "current" in (old_key, new_key):
             snapshots["current"] = versions.snapshot(meeting)
@@ -151,13 +158,7 @@ def meeting_history(request, meeting_date):
     _require(permissions.can_view_history(request.user, meeting))
     entries = list(meeting.audit_entries.order_by("-at", "-id"))
     for entry in entries:
-        # Edits store {field: [old, new]}; transitions store plain details.
-        entry.change_rows = [
-            (field, value[0], value[1], True)
-            if isinstance(value, list) and len(value) == 2
-            else (field, None, value, False)
-            for field, value in entry.changes.items()
-        ]
+        entry.sentence, entry.details = audit.describe(entry)
     return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
 
 
@@ -260,7 +261,14 @@ def meeting_circulate(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
-    if (page := _unconfirmed(request, meeting, "circulate", [(_("Comments due by"), date_format(form.cleaned_data["comment_deadline"], "j F Y"))])) is not None:
+    if (
+        page := _unconfirmed(
+            request,
+            meeting,
+            "circulate",
+            [(_("Comments due by"), date_format(form.cleaned_data["comment_deadline"], "j F Y"))],
+        )
+    ) is not None:
         return page
     return _run(
         request,
@@ -297,11 +305,18 @@ def meeting_adopt(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
-    if (page := _unconfirmed(request, meeting, "adopt", [
-            (_("Adopted at the meeting of"), date_format(form.cleaned_data["at_meeting"].date, "j F Y")),
-            (_("Outcome"), dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]]),
-            *([(_("Corrections"), form.cleaned_data["corrections"])] if form.cleaned_data["corrections"] else []),
-        ])) is not None:
+    if (
+        page := _unconfirmed(
+            request,
+            meeting,
+            "adopt",
+            [
+                (_("Adopted at the meeting of"), date_format(form.cleaned_data["at_meeting"].date, "j F Y")),
+                (_("Outcome"), dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]]),
+                *([(_("Corrections"), form.cleaned_data["corrections"])] if form.cleaned_data["corrections"] else []),
+            ],
+        )
+    ) is not None:
         return page
     return _run(
         request,
@@ -324,7 +339,11 @@ def silence_start(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
-    if (page := _unconfirmed(request, meeting, "silence_start", [(_("Silence ends at"), geneva_time(form.cleaned_data["ends_at"]))])) is not None:
+    if (
+        page := _unconfirmed(
+            request, meeting, "silence_start", [(_("Silence ends at"), geneva_time(form.cleaned_data["ends_at"]))]
+        )
+    ) is not None:
         return page
     return _run(
         request,
@@ -349,7 +368,9 @@ def silence_break(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
-    if (page := _unconfirmed(request, meeting, "silence_break", [(_("Reason"), form.cleaned_data["reason"])])) is not None:
+    if (
+        page := _unconfirmed(request, meeting, "silence_break", [(_("Reason"), form.cleaned_data["reason"])])
+    ) is not None:
         return page
     return _run(
         request,

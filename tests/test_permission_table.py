@@ -170,7 +170,10 @@ def sample(name, world):
         "meetings:meeting_history": ((circ,), None),
         "meetings:meeting_circulate": ((d(world["draft"]),), {"comment_deadline": "2099-01-01", "confirmed": "yes"}),
         "meetings:meeting_withdraw": ((circ,), {"confirmed": "yes"}),
-        "meetings:meeting_adopt": ((circ,), {"at_meeting": world["later"].pk, "outcome": "correct_record", "confirmed": "yes"}),
+        "meetings:meeting_adopt": (
+            (circ,),
+            {"at_meeting": world["later"].pk, "outcome": "correct_record", "confirmed": "yes"},
+        ),
         "meetings:silence_start": ((circ,), {"ends_at": "2099-01-01T12:00", "confirmed": "yes"}),
         "meetings:silence_break": ((circ,), {"reason": "We object.", "confirmed": "yes"}),
         "meetings:meeting_publish": ((d(world["adopted"]),), {"confirmed": "yes"}),

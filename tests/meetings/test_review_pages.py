@@ -168,7 +168,9 @@ def test_an_invalid_transition_from_a_view_is_a_message_not_an_error(client, isu
 
 def test_a_bad_adoption_form_is_a_message_not_an_error(client, isu_staff, circulated):
     client.force_login(isu_staff)
-    response = client.post(url("meeting_adopt", circulated), {"at_meeting": "nonsense", "outcome": "x", "confirmed": "yes"}, follow=True)
+    response = client.post(
+        url("meeting_adopt", circulated), {"at_meeting": "nonsense", "outcome": "x", "confirmed": "yes"}, follow=True
+    )
     assert response.status_code == 200
     assert Meeting.objects.get(pk=circulated.pk).status == Meeting.Status.CIRCULATED
     assert "alert-danger" in response.content.decode()
@@ -255,3 +257,33 @@ def test_adoption_confirmation_repeats_the_meeting_and_outcome(client, isu_staff
     text = page.content.decode()
     assert "It cannot be undone" in text and f"{later.date:%-d %B %Y}" in text
     assert Meeting.objects.get(pk=circulated.pk).status == Meeting.Status.CIRCULATED
+
+
+def test_the_history_reads_as_sentences_with_names_and_dates_and_no_internal_keys(client, isu_staff):
+    meeting = meeting_in(Meeting.Status.CIRCULATED, by=isu_staff)
+    later = MeetingFactory(date=meeting.date + datetime.timedelta(days=60))
+    workflow.adopt(meeting, by=isu_staff, at_meeting=later, outcome="with_corrections", corrections="Item 2: Chile.")
+    client.force_login(isu_staff)
+    page = client.get(url("meeting_history", meeting)).content.decode()
+    assert f"alice recorded the adoption: adopted with corrections at the meeting of {later.date:%-d %B %Y}" in page
+    assert "alice circulated version 1 to the coordinators; comments are due by" in page
+    assert "with_corrections" not in page and "correct_record" not in page
+
+
+def test_the_version_diff_compares_the_previous_version_with_the_latest_by_default(client, isu_staff):
+    meeting = meeting_in(Meeting.Status.CIRCULATED, by=isu_staff)
+    workflow.withdraw(meeting, by=isu_staff)
+    workflow.circulate(meeting, by=isu_staff, comment_deadline=IN_TWO_WEEKS)
+    client.force_login(isu_staff)
+    response = client.get(url("meeting_versions", meeting))
+    assert (response.context["old_key"], response.context["new_key"]) == ("1", "2")
+
+
+def test_a_rewritten_paragraph_is_shown_before_and_after_not_interleaved():
+    blocks = versions.paragraph_blocks(
+        "Chile thanked the Presidency.\n\nThe Committee noted the report.",
+        "Chile thanked the Presidency.\n\nThe Committee welcomed the report.",
+    )
+    assert [block["state"] for block in blocks] == ["same", "changed"]
+    assert str(blocks[1]["before"]) == "The Committee <del>noted</del> the report."
+    assert str(blocks[1]["after"]) == "The Committee <ins>welcomed</ins> the report."
