@@ -2,9 +2,10 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
-from portal.api import openapi_document
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from portal.api import openapi_document
 
 pytestmark = pytest.mark.django_db
 
