@@ -146,6 +146,14 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # The largest file the public "verify a document" page accepts, in megabytes.
 VERIFY_MAX_UPLOAD = env_int("VERIFY_MAX_UPLOAD_MB", 20) * 1024 * 1024
+# The ISU's key and certificate (PEM) that sign every official record at adoption; with none,
+# records are stored unsigned (`check --deploy` warns). SIGNING_TSA_URL adds an RFC 3161 timestamp.
+SIGNING_KEY_FILE = env_str("SIGNING_KEY_FILE")
+SIGNING_CERT_FILE = env_str("SIGNING_CERT_FILE")
+SIGNING_KEY_PASSPHRASE = env_str("SIGNING_KEY_PASSPHRASE")
+SIGNING_TSA_URL = env_str("SIGNING_TSA_URL")
+if bool(SIGNING_KEY_FILE) != bool(SIGNING_CERT_FILE):
+    raise ImproperlyConfigured("SIGNING_KEY_FILE and SIGNING_CERT_FILE are set together, or neither.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,12 +1,13 @@
 """Admin for the record: a support tool for ISU staff to key in a whole meeting. Status and
-adoption are shown read-only (only meetings/workflow.py changes them), and adopted minutes
-cannot be changed here."""
+adoption are shown read-only (only meetings/workflow.py changes them), and only draft minutes can
+be changed here: circulated minutes are withdrawn first, adopted ones never change."""
 
 import datetime
 
 from django import forms
 from django.contrib import admin
 from django.db import models, transaction
+from django.db.models import F
 
 from meetings import audit
 from meetings.models import (
@@ -79,20 +80,63 @@ def _form_changes(form, adding):
     return {f: [None if adding else _initial(form, f), _plain(form.cleaned_data.get(f))] for f in form.changed_data}
 
 
+def _lock_draft(obj):
+    """Lock the meeting `obj` belongs to and refuse (403) unless its minutes are a draft. The admin
+    runs each save in a transaction, so the check holds until the change commits."""
+    meeting = _meeting_of(obj)
+    if meeting is not None and meeting.pk is not None:
+        return Meeting.objects.lock_for_drafting(meeting.pk)
+    return None
+
+
+def _bump_revisions(objs):
+    """Tell the drafting forms open on these rows that the record changed under them: the
+    attendance sheet checks the meeting's attendance revision, an item's form the item's."""
+    meetings, items = set(), set()
+    for obj in objs:
+        if isinstance(obj, (Attendance, Attendee)):
+            meetings.add(_meeting_of(obj).pk)
+        elif isinstance(obj, AgendaItem):
+            items.add(obj.pk)
+        elif isinstance(obj, (ActionPoint, Decision, ItemLead)):
+            items.add(obj.agenda_item_id)
+    if meetings:
+        Meeting.objects.filter(pk__in=meetings).update(attendance_revision=F("attendance_revision") + 1)
+    items.discard(None)
+    if items:
+        AgendaItem.objects.filter(pk__in=items).update(revision=F("revision") + 1)
+
+
 class AuditedMixin:
-    """Every change made through the admin to a meeting's record writes an audit row in the same
-    transaction, and bumps the revision a drafting form would check, so no edit is lost."""
+    """Every change made through the admin to a meeting's record is checked under the meeting's
+    row lock (draft minutes only), writes an audit row in the same transaction, and bumps the
+    revision a drafting form would check, so no edit is lost."""
 
     def save_model(self, request, obj, form, change):
+        locked = _lock_draft(obj) if change or not isinstance(obj, Meeting) else None
+        if isinstance(obj, Meeting) and locked is not None:
+            obj.attendance_revision = locked.attendance_revision
+            obj.revision = locked.revision
         if change and hasattr(obj, "revision"):
             obj.revision += 1
         super().save_model(request, obj, form, change)
+        if change and not isinstance(obj, (Meeting, AgendaItem)):
+            _bump_revisions([obj])
         changes = _form_changes(form, not change)
         if changes or not change:
             _record(request, obj, "changed" if change else "added", changes)
 
     def save_formset(self, request, form, formset, change):
+        _lock_draft(form.instance)
         super().save_formset(request, form, formset, change)
+        touched = [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
+        touched += formset.deleted_objects
+        if touched:
+            # An item's own revision is bumped by its save; its deletion needs no bump.
+            kept = [obj for obj in touched if not (isinstance(obj, AgendaItem) and obj.pk is None)]
+            if formset.model in (ItemLead, ActionPoint, Decision):
+                kept.append(form.instance)
+            _bump_revisions(kept)
         for obj in formset.new_objects:
             _record(request, obj, "added", {"": [None, str(obj)]})
         for obj, fields in formset.changed_objects:
@@ -103,6 +147,7 @@ class AuditedMixin:
             _record(request, obj, "deleted", {"": [str(obj), None]})
 
     def delete_model(self, request, obj):
+        _lock_draft(obj)
         if not isinstance(obj, Meeting):
             _record(request, obj, "deleted", {"": [str(obj), None]})
         super().delete_model(request, obj)
@@ -110,20 +155,23 @@ class AuditedMixin:
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
+                _lock_draft(obj)
                 if not isinstance(obj, Meeting):
                     _record(request, obj, "deleted", {"": [str(obj), None]})
             super().delete_queryset(request, queryset)
 
 
-class FrozenWhenAdoptedMixin:
-    """Adopted minutes are the official record: no admin page may change them."""
+class FrozenUnlessDraftMixin:
+    """Only draft minutes change here: circulated minutes are withdrawn first (and circulated
+    again as a new version), adopted ones are the official record. The pages show them read-only;
+    AuditedMixin checks again under the row lock when a change is saved."""
 
     def _meeting_of(self, obj):
         return obj if isinstance(obj, Meeting) else getattr(obj, "meeting", None)
 
     def _frozen(self, obj):
         meeting = self._meeting_of(obj) if obj is not None else None
-        return meeting is not None and meeting.is_adopted
+        return meeting is not None and meeting.status != Meeting.Status.DRAFT
 
     def has_change_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_change_permission(request, obj)
@@ -139,7 +187,7 @@ class FrozenWhenAdoptedMixin:
         return super().has_add_permission(request)
 
 
-class AttendanceInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+class AttendanceInline(FrozenUnlessDraftMixin, admin.TabularInline):
     model = Attendance
     extra = 0
     fields = ["position", "delegation", "status", "label", "representatives"]
@@ -155,7 +203,7 @@ class AttendanceInline(FrozenWhenAdoptedMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("delegation").prefetch_related("attendees__representative")
 
 
-class AgendaItemInline(FrozenWhenAdoptedMixin, admin.StackedInline):
+class AgendaItemInline(FrozenUnlessDraftMixin, admin.StackedInline):
     model = AgendaItem
     fk_name = "meeting"
     extra = 0
@@ -172,7 +220,7 @@ class AgendaItemInline(FrozenWhenAdoptedMixin, admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class MeetingAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.ModelAdmin):
     list_display = ["date", "starts_at", "ends_at", "presidency", "status"]
     list_filter = ["status", "presidency"]
     date_hierarchy = "date"
@@ -184,6 +232,7 @@ class MeetingAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
         "silence_procedure_ends_at",
         "adoption_outcome",
         "adoption_corrections",
+        "adopted_version",
         "published_at",
     ]
     fieldsets = [
@@ -198,7 +247,7 @@ class MeetingAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
         return queryset.distinct(), False
 
 
-class AttendeeInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+class AttendeeInline(FrozenUnlessDraftMixin, admin.TabularInline):
     model = Attendee
     extra = 1
     fields = ["position", "honorific", "representative", "remote"]
@@ -206,7 +255,7 @@ class AttendeeInline(FrozenWhenAdoptedMixin, admin.TabularInline):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class AttendanceAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.ModelAdmin):
     list_display = ["meeting", "delegation", "status", "label"]
     list_filter = ["status", "meeting__date"]
     search_fields = ["delegation__name", "label"]
@@ -215,13 +264,13 @@ class AttendanceAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
     list_select_related = ["meeting", "delegation"]
 
 
-class ItemLeadInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+class ItemLeadInline(FrozenUnlessDraftMixin, admin.TabularInline):
     model = ItemLead
     extra = 0
     autocomplete_fields = ["delegation"]
 
 
-class ActionPointInline(FrozenWhenAdoptedMixin, admin.StackedInline):
+class ActionPointInline(FrozenUnlessDraftMixin, admin.StackedInline):
     model = ActionPoint
     extra = 0
     fields = ["text", "owners", ("due_on", "due_at_next_meeting"), "status", "position"]
@@ -229,13 +278,13 @@ class ActionPointInline(FrozenWhenAdoptedMixin, admin.StackedInline):
     show_change_link = True
 
 
-class DecisionInline(FrozenWhenAdoptedMixin, admin.TabularInline):
+class DecisionInline(FrozenUnlessDraftMixin, admin.TabularInline):
     model = Decision
     extra = 0
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class AgendaItemAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.ModelAdmin):
     list_display = ["title", "meeting", "parent", "position"]
     list_filter = ["meeting__status", "meeting__date"]
     search_fields = ["title", "body"]
@@ -256,7 +305,7 @@ class AgendaItemAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
 
 
 @admin.register(ActionPoint)
-class ActionPointAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class ActionPointAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.ModelAdmin):
     list_display = ["text", "agenda_item", "due_display", "status"]
     list_filter = ["status", "owners"]
     search_fields = ["text", "owners__name"]
@@ -277,7 +326,7 @@ class ActionPointAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
 
 
 @admin.register(ActionPointFollowUp)
-class ActionPointFollowUpAdmin(AuditedMixin, FrozenWhenAdoptedMixin, admin.ModelAdmin):
+class ActionPointFollowUpAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.ModelAdmin):
     """Follow-ups belong to the later meeting that records them, so they freeze with it."""
 
     list_display = ["action_point", "meeting", "status"]

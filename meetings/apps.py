@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings and minutes"
 
     def ready(self):
+        from meetings import checks  # noqa: F401  (registers the signing checks)
         from meetings.roles import ensure_roles
 
         # After this app's migrations, once Django has made the permissions the groups hold.

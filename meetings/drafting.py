@@ -2,16 +2,16 @@
 against the revision they started from (no lost edits), structure changes and follow-ups.
 Each change runs in one transaction with its audit row."""
 
-import difflib
 import re
 
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Representative, ThematicArea
-from meetings import audit
+from meetings import audit, versions
 from meetings.markup import render_markdown
 from meetings.models import (
     MAX_ITEM_DEPTH,
@@ -35,8 +35,23 @@ AOB = "Any Other Business"
 NEXT_MEETING = "Date of the Next Meeting"
 NEW_ITEM = "New item"
 
+# The standard agenda's items that may stay empty in the record: no other business is news too.
+OPTIONAL_ITEMS = (AOB,)
+# What the standard agenda and the editor put in for a person to replace, and the usual
+# drafting placeholders: a record that still holds one is not ready to go out.
+PLACEHOLDER_TITLES = (NEW_ITEM,)
+PLACEHOLDER_RE = re.compile(
+    r"\[(?:…|\.\.\.|representatives not recorded)\]"  # an ellipsis in brackets
+    r"|\bTB[ACD]\b|\bX{2,}\b"  # "to be confirmed/decided/announced", "XX"
+    r"|\*\*text\*\*|(?<!\*)\*text\*(?!\*)"  # the editor's bold / italic buttons with nothing selected
+)
+
 OBSERVER_KINDS = (Delegation.Kind.INTERNATIONAL_ORGANISATION, Delegation.Kind.CIVIL_SOCIETY)
+# A delegation not marked on the sheet: not recorded, so not in the record.
 ABSENT = "absent"
+PRESENT_NEEDS_NAMES = gettext_lazy(
+    "A delegation marked present needs at least one representative: tick who came, or add them."
+)
 
 MEETING_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency")
 
@@ -56,45 +71,13 @@ class Conflict(Exception):
         self.changes = changes
 
 
-def text_diff(old, new):
-    """Word-level diff as [(op, text)] with op in "equal", "insert", "delete"; a change spanning
-    several words reads as one deletion followed by one insertion."""
-    old_words = re.split(r"(\s+)", old or "")
-    new_words = re.split(r"(\s+)", new or "")
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    opcodes = matcher.get_opcodes()
-    parts = []
-    deleted, inserted = "", ""
-    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        equal = "".join(old_words[i1:i2]) if op == "equal" else ""
-        between_changes = 0 < index < len(opcodes) - 1 and (deleted or inserted)
-        if op == "equal" and not (between_changes and equal.isspace()):
-            if deleted:
-                parts.append(("delete", deleted))
-            if inserted:
-                parts.append(("insert", inserted))
-            deleted, inserted = "", ""
-            parts.append(("equal", equal))
-        elif op == "equal":
-            deleted += equal
-            inserted += equal
-        else:
-            deleted += "".join(old_words[i1:i2])
-            inserted += "".join(new_words[j1:j2])
-    if deleted:
-        parts.append(("delete", deleted))
-    if inserted:
-        parts.append(("insert", inserted))
-    return [part for part in parts if part[1]]
-
-
 def _conflict_changes(started, saved):
     return [
         {
             "field": field,
             "started": started.get(field, ""),
             "saved": value,
-            "diff": text_diff(started.get(field), value),
+            "diff": versions.diff_html(started.get(field), value),
         }
         for field, value in saved.items()
         if started.get(field) is not None and str(started.get(field)) != str(value)
@@ -170,6 +153,16 @@ def create_meeting(by, *, date, presidency, starts_at=None, ends_at=None, venue=
     return meeting
 
 
+def _lock_draft(meeting_id):
+    """Lock the meeting and check, under that lock, that its minutes are still a draft: circulated
+    and adopted minutes refuse every change (RecordFrozen, a 403 on the pages). Taken first by
+    every change below, so that the meeting's row is always locked before any of its parts."""
+    try:
+        return Meeting.objects.lock_for_drafting(meeting_id)
+    except Meeting.DoesNotExist:
+        raise DraftingError(_("Someone removed this while you were editing it; your text was not saved.")) from None
+
+
 def _lock_and_check(model, pk, revision, field="revision"):
     locked = model.objects.select_for_update().filter(pk=pk).first()
     if locked is None:
@@ -180,6 +173,7 @@ def _lock_and_check(model, pk, revision, field="revision"):
 @transaction.atomic
 def save_meeting(meeting, by, revision, started, data):
     """Save the meeting's own fields if nobody saved them since `revision`; else raise Conflict."""
+    _lock_draft(meeting.pk)
     locked, fresh = _lock_and_check(Meeting, meeting.pk, revision)
     before = meeting_snapshot(locked)
     if not fresh:
@@ -219,8 +213,8 @@ def committee(meeting):
 
 
 def attendance_sheet(meeting):
-    """Initial rows for the sheet: who is recorded, then the rest of the committee (present by
-    default on a fresh sheet, absent once the sheet has been saved)."""
+    """Initial rows for the sheet: who is recorded, then the rest of the committee, not recorded
+    until someone marks them (on a fresh sheet, with who came last time ticked in advance)."""
     recorded = meeting.attendance_list()
     rows = []
     for row in recorded:
@@ -235,7 +229,6 @@ def attendance_sheet(meeting):
             }
         )
     listed = {row.delegation_id for row in recorded}
-    default = ABSENT if recorded else Attendance.Status.PRESENT
     # On a fresh sheet, tick who came for each delegation at the last meeting with an attendance.
     last_time = {}
     if not recorded:
@@ -253,7 +246,7 @@ def attendance_sheet(meeting):
                 {
                     "delegation": delegation,
                     "label": label,
-                    "status": default,
+                    "status": ABSENT,
                     "representatives": [a.representative for a in people],
                     "remote": [a.representative for a in people if a.remote],
                 }
@@ -281,6 +274,7 @@ def save_attendance(meeting, by, revision, rows):
     """Replace the attendance with the sheet's rows, in order. Each row: delegation, status
     (present, apologies or absent), label, representatives (in order), remote (a subset), and
     optionally new_name/new_honorific/new_remote for a person added inline."""
+    _lock_draft(meeting.pk)
     locked, fresh = _lock_and_check(Meeting, meeting.pk, revision, "attendance_revision")
     if not fresh or not Meeting.objects.filter(pk=locked.pk, attendance_revision=revision).update(
         attendance_revision=revision + 1
@@ -305,6 +299,8 @@ def save_attendance(meeting, by, revision, rows):
         if row["status"] != Attendance.Status.PRESENT:
             continue
         people = [(rep, rep in row.get("remote", [])) for rep in row.get("representatives", [])]
+        if not people and not row.get("new_name"):
+            raise DraftingError(PRESENT_NEEDS_NAMES)
         if row.get("new_name"):
             rep, _created = Representative.objects.get_or_create(
                 delegation=row["delegation"],
@@ -391,6 +387,7 @@ def _save_rows(item, model, rows, fields):
 def save_item(item, by, revision, started, *, title, body, leads, action_points=(), decisions=()):
     """Save an item, its leads, action points and decisions if nobody saved it since
     `revision`; else raise Conflict with what changed meanwhile."""
+    _lock_draft(item.meeting_id)
     locked, fresh = _lock_and_check(AgendaItem, item.pk, revision)
     current = load_item(item.meeting_id, item.pk)
     before = item_snapshot(current)
@@ -435,6 +432,7 @@ def _siblings(meeting, parent_id):
 
 @transaction.atomic
 def add_item(meeting, by, parent=None, title=NEW_ITEM):
+    _lock_draft(meeting.pk)
     if parent is not None and parent.parent_id is not None:
         raise DraftingError(
             _("Items nest %(depth)s levels deep at most (5 and 5.1, not 5.1.1).") % {"depth": MAX_ITEM_DEPTH}
@@ -450,7 +448,7 @@ def add_item(meeting, by, parent=None, title=NEW_ITEM):
 
 @transaction.atomic
 def remove_item(item, by):
-    meeting = item.meeting
+    meeting = _lock_draft(item.meeting_id)
     subs = list(item.sub_items.values_list("title", flat=True))
     changes = {"item": [item.pk, None], "title": [item.title, None], "body": [item.body, None]}
     if subs:
@@ -461,6 +459,7 @@ def remove_item(item, by):
 
 @transaction.atomic
 def move_item(item, by, direction):
+    _lock_draft(item.meeting_id)
     siblings = _siblings(item.meeting_id, item.parent_id)
     index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
     target = index - 1 if direction == "up" else index + 1
@@ -487,7 +486,11 @@ def move_item(item, by, direction):
 def open_action_points(meeting):
     """Action points still open from meetings before this one and not yet followed up at this
     one, oldest first."""
-    return followable_action_points(meeting).filter(status=ActionPoint.Status.OPEN).exclude(follow_ups__meeting=meeting)
+    return (
+        followable_action_points(meeting)
+        .filter(tracking_status=ActionPoint.Status.OPEN)
+        .exclude(follow_ups__meeting=meeting)
+    )
 
 
 def followable_action_points(meeting):
@@ -495,7 +498,8 @@ def followable_action_points(meeting):
     followed up here (to correct the note)."""
     return (
         ActionPoint.objects.filter(agenda_item__meeting__date__lt=meeting.date)
-        .filter(Q(status=ActionPoint.Status.OPEN) | Q(follow_ups__meeting=meeting))
+        .with_tracking_status(ActionPointFollowUp.objects.filter(meeting__date__lt=meeting.date))
+        .filter(Q(tracking_status=ActionPoint.Status.OPEN) | Q(follow_ups__meeting=meeting))
         .distinct()
         .select_related("agenda_item__meeting")
         .prefetch_related("owners")
@@ -505,17 +509,17 @@ def followable_action_points(meeting):
 
 @transaction.atomic
 def record_follow_up(meeting, by, action_point, note, status):
-    """Record what this meeting says about an earlier action point and carry its status over."""
+    """Record what this meeting says about an earlier action point. The action point itself is the
+    earlier record and stays as written: its tracking status follows from the follow-ups."""
+    _lock_draft(meeting.pk)
     raised = action_point.agenda_item.meeting
     if raised.date >= meeting.date:
         raise DraftingError(_("A follow-up is recorded at a meeting after the one that raised it."))
-    old_status = action_point.status
+    earlier = ActionPointFollowUp.objects.filter(meeting__date__lt=meeting.date)
+    old_status = ActionPoint.objects.with_tracking_status(earlier).get(pk=action_point.pk).tracking_status
     follow_up, created = ActionPointFollowUp.objects.update_or_create(
         action_point=action_point, meeting=meeting, defaults={"note": note, "status": status}
     )
-    # The action point's current status is the tracking state the follow-ups move on; the
-    # earlier meeting's text stays as it was.
-    ActionPoint.objects.filter(pk=action_point.pk).update(status=status)
     audit.record(
         meeting,
         by,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings import drafting, homes, permissions, workflow
+from meetings import drafting, homes, permissions, signing, workflow
 from meetings.forms import (
     ActionPointFormSet,
     AttendanceFormSet,
@@ -28,7 +28,7 @@ from meetings.forms import (
     PreviewForm,
     delegation_choices,
 )
-from meetings.models import AgendaItem, Meeting
+from meetings.models import CIRCULATED_MESSAGE, FROZEN_MESSAGE, AgendaItem, Meeting, RecordFrozen
 from meetings.permissions import get_meeting_or_404
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -55,9 +55,9 @@ def get_editable_meeting(request, meeting_date):
     """404 for whoever may not see the meeting; 403 for whoever may see but not edit it."""
     meeting = get_meeting_or_404(request, meeting_date)
     if not permissions.can_edit_meeting(request.user, meeting):
-        if meeting.is_adopted:
-            raise PermissionDenied(_("These minutes are adopted: the official record can no longer be changed."))
-        raise PermissionDenied(_("Only ISU staff edit minutes."))
+        if not permissions.can_draft(request.user):
+            raise PermissionDenied(_("Only ISU staff edit minutes."))
+        raise RecordFrozen(FROZEN_MESSAGE if meeting.is_adopted else CIRCULATED_MESSAGE)
     return meeting
 
 
@@ -80,7 +80,11 @@ def drafting_workspace(request):
     """ISU staff's home: every set of minutes not yet published, by what it waits for."""
     # A procedure whose end has passed is closed before anyone reads it as running.
     workflow.close_silence_procedures()
-    return render(request, "meetings/drafting_workspace.html", homes.staff_workspace())
+    return render(
+        request,
+        "meetings/drafting_workspace.html",
+        {**homes.staff_workspace(), "unsigned_reason": signing.unsigned_reason()},
+    )
 
 
 @staff_required
@@ -189,6 +193,8 @@ def drafting_attendance(request, meeting_date):
                     "check them against the record and save again."
                 ),
             )
+        except drafting.DraftingError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Attendance saved."))
             return redirect("meetings:drafting_meeting", meeting.date.isoformat())

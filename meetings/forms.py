@@ -1,15 +1,17 @@
 """Forms of the meetings app: they validate input and never run a workflow."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency
-from meetings.drafting import ABSENT
-from meetings.models import ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings import record_json
+from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
+from meetings.models import ADOPTED_STATES, ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings.workflow import SILENCE_MINIMUM
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -49,7 +51,11 @@ class _AdoptionFields(forms.Form):
 
 
 class MinutesUploadForm(_AdoptionFields):
-    file = forms.FileField(label=_("Minutes file"), help_text=_("A .txt or .pdf file of one meeting's minutes."))
+    file = forms.FileField(
+        label=_("Minutes file"), required=False, help_text=_("A .txt, .pdf or .docx file of one meeting's minutes.")
+    )
+    # The preview's "correct and read again": the source text, as corrected by staff.
+    text = forms.CharField(label=_("Source text"), required=False, widget=forms.HiddenInput, strip=False)
     date = forms.DateField(
         label=_("Meeting date"),
         required=False,
@@ -58,10 +64,18 @@ class MinutesUploadForm(_AdoptionFields):
 
     field_order = ["file", "date", "status", "adopted_at", "silence_procedure_ends"]
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("text", "").strip() and "file" not in self.errors:
+            self.add_error("file", _("Choose a file of minutes."))
+        return data
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".txt", ".pdf")):
-            raise forms.ValidationError(_("Upload a .txt or .pdf file."))
+        if upload is None:
+            return upload
+        if not upload.name.lower().endswith((".txt", ".pdf", ".docx")):
+            raise forms.ValidationError(_("Upload a .txt, .pdf or .docx file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
@@ -72,6 +86,28 @@ class MinutesConfirmForm(_AdoptionFields):
 
     payload = forms.CharField(widget=forms.HiddenInput)
     create_delegations = forms.BooleanField(label=_("Create the unknown delegations listed above"), required=False)
+
+    def __init__(self, *args, unknown=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One choice per unknown name: an existing delegation it stands for (saved as an alias of it).
+        delegations = [("", _("— not an existing delegation —"))] + [
+            (str(pk), name) for pk, name in Delegation.objects.order_by("name").values_list("pk", "name")
+        ]
+        self.unknown = list(unknown)
+        for index, name in enumerate(self.unknown):
+            self.fields[f"alias_{index}"] = forms.ChoiceField(
+                label=_("“%(name)s” is") % {"name": name}, choices=delegations, required=False
+            )
+
+    def aliases(self):
+        """{unknown name: Delegation} for the names mapped to an existing delegation."""
+        chosen = {
+            name: self.cleaned_data.get(f"alias_{index}")
+            for index, name in enumerate(self.unknown)
+            if self.cleaned_data.get(f"alias_{index}")
+        }
+        found = Delegation.objects.in_bulk([int(pk) for pk in chosen.values()])
+        return {name: found[int(pk)] for name, pk in chosen.items() if int(pk) in found}
 
 
 class DateInput(forms.DateInput):
@@ -114,7 +150,10 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["at_meeting"].queryset = Meeting.objects.filter(date__gt=meeting.date).order_by("date")
+        # A meeting whose own minutes are adopted can no longer record an adoption.
+        self.fields["at_meeting"].queryset = (
+            Meeting.objects.filter(date__gt=meeting.date).exclude(status__in=ADOPTED_STATES).order_by("date")
+        )
         self.fields["at_meeting"].label_from_instance = lambda m: m.date.strftime("%d %B %Y").lstrip("0")
 
     def clean(self):
@@ -131,16 +170,27 @@ class AdoptForm(forms.Form):
 class SilenceForm(forms.Form):
     ends_at = forms.DateTimeField(label=_("Silence ends at"), widget=DateTimeInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, comment_deadline=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ends_at"].initial = (timezone.localtime() + timedelta(days=7)).replace(
-            hour=18, minute=0, second=0, microsecond=0
-        )
+        self.fields["ends_at"].initial = self.default_end(comment_deadline)
+
+    @staticmethod
+    def default_end(comment_deadline=None):
+        """18:00 (Geneva) on the day after the comment deadline, so that silence ends after the
+        comments are in; and never less than the 24 hours a silence procedure lasts."""
+        now = timezone.localtime()
+        start = now.date() + timedelta(days=7) if comment_deadline is None else comment_deadline + timedelta(days=1)
+        ends = timezone.make_aware(datetime.combine(start, time(18, 0)))
+        while ends < now + SILENCE_MINIMUM:
+            ends += timedelta(days=1)
+        return ends
 
     def clean_ends_at(self):
         ends_at = self.cleaned_data["ends_at"]
         if ends_at <= timezone.now():
             raise forms.ValidationError(_("A silence procedure ends in the future."))
+        if ends_at < timezone.now() + SILENCE_MINIMUM:
+            raise forms.ValidationError(_("A silence procedure lasts at least 24 hours."))
         return ends_at
 
 
@@ -159,7 +209,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
         choices = [("", _("Choose an item")), ("present", _("1. Present"))] + [
-            (item["key"], f"{item['number']}. {item['title']}") for item in version.snapshot.get("items", [])
+            (item["key"], f"{item['number']}. {item['title']}") for item in record_json.flat_items(version.snapshot)
         ]
         self.fields["item_key"].choices = choices
 
@@ -248,7 +298,8 @@ class MeetingEditForm(RevisionMixin, MeetingForm):
 
 
 class AttendanceRowForm(forms.Form):
-    STATUS_CHOICES = [*Attendance.Status.choices, (ABSENT, _("Absent"))]
+    # A delegation not marked is not on the record: nothing is assumed, not even who came.
+    STATUS_CHOICES = [*Attendance.Status.choices, (ABSENT, _("Not recorded"))]
 
     delegation = forms.ModelChoiceField(queryset=Delegation.objects.all(), label=_("Delegation"), required=False)
     label = forms.CharField(max_length=200, required=False, label=_("Written as"))
@@ -273,7 +324,7 @@ class AttendanceRowForm(forms.Form):
             self.initial["delegation"] = known.pk
         else:
             self.delegation_obj = None
-            self.fields["status"].initial = Attendance.Status.PRESENT
+            self.fields["status"].initial = ABSENT
         reps = (representatives or {}).get(known.pk if known else None, [])
         # Those recorded come first in their written order, then everyone else by name.
         chosen = list(self.initial.get("representatives") or [])
@@ -307,6 +358,8 @@ class AttendanceRowForm(forms.Form):
             picked = []
             if cleaned.get("new_name"):
                 self.add_error("status", _("A delegation that is not present has no representatives listed."))
+        elif not picked and not (cleaned.get("new_name") or "").strip():
+            self.add_error("status", PRESENT_NEEDS_NAMES)
         cleaned["representatives"] = [self.rep_objects[pk] for pk in picked if pk in self.rep_objects]
         cleaned["remote"] = [self.rep_objects[pk] for pk in cleaned.get("remote") or [] if pk in picked]
         cleaned["new_name"] = (cleaned.get("new_name") or "").strip()

@@ -1,15 +1,19 @@
-"""ISU staff's import of existing minutes: upload, preview with warnings, confirm."""
+"""ISU staff's import of existing minutes: upload, preview beside the source with warnings, correct and
+read again, confirm."""
 
+import io
 from datetime import date
 
 from django.contrib import messages
 from django.core import signing
+from django.db import IntegrityError, transaction
 from django.forms import HiddenInput
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delegations.models import DelegationAlias
 from meetings import importer, permissions
 from meetings.forms import MinutesConfirmForm, MinutesUploadForm
 
@@ -32,73 +36,104 @@ def _adoption_options(data):
     }
 
 
-def _preview(request, parsed, confirm_form, status=200):
+def _preview(request, parsed, confirm_form, status=200, text="", upload_data=None):
     if not parsed.unknown_delegations:
         confirm_form.fields["create_delegations"].widget = HiddenInput()
-    context = {"parsed": parsed, "summary": parsed.summary(), "form": confirm_form}
+    context = {
+        "parsed": parsed,
+        "summary": parsed.summary(),
+        "form": confirm_form,
+        # The source beside the record, line for line; warnings and items link to their lines.
+        "source_lines": list(enumerate(text.split("\n"), start=1)) if text else [],
+        "source_text": text,
+        "warnings": parsed.warnings_with_lines(),
+        "items": list(zip(parsed.items, parsed.item_lines + [None] * len(parsed.items), strict=False)),
+        "upload_data": upload_data or {},
+    }
     return render(request, "meetings/import_preview.html", context, status=status)
 
 
+def _parsed_from_payload(payload):
+    """The minutes a signed payload carries: the PDF's record, or the text parsed again."""
+    default_date = payload["date"] and date.fromisoformat(payload["date"])
+    if payload.get("record"):
+        return importer.from_record(payload["record"], importer.DelegationMatcher.from_db(), name=payload["name"])
+    return importer.parse(payload["text"], default_date=default_date)
+
+
 def meeting_import(request):
-    """Upload minutes (.txt or .pdf) and see what would be saved."""
+    """Upload minutes (.txt, .pdf or .docx), or send back their corrected text, and see what would be saved."""
     _require_importer(request)
     form = MinutesUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        name = upload.name if upload else _("corrected text")
         try:
-            text = importer.read_source(upload, name=upload.name)
-            parsed = importer.parse(text, default_date=form.cleaned_data["date"])
+            if upload:
+                content = upload.read()
+                parsed = importer.read_minutes(io.BytesIO(content), name=name, default_date=form.cleaned_data["date"])
+                text = "" if parsed.record else importer.read_source(io.BytesIO(content), name=name)
+            else:
+                text = form.cleaned_data["text"].replace("\r\n", "\n")
+                parsed = importer.parse(text, default_date=form.cleaned_data["date"])
         except importer.ImportProblem as problem:
             form.add_error("file", str(problem))
         else:
             payload = signing.dumps(
                 {
                     "text": text,
-                    "name": upload.name,
+                    # A PDF's own minutes.json travels as the record, so that the import stays exact.
+                    "record": parsed.record,
+                    "name": name,
                     "date": form.cleaned_data["date"] and str(form.cleaned_data["date"]),
                 },
                 salt=IMPORT_SALT,
                 compress=True,
             )
             options = _adoption_options(form.cleaned_data)
-            confirm = MinutesConfirmForm(initial={"payload": payload, **options})
-            return _preview(request, parsed, confirm)
+            confirm = MinutesConfirmForm(initial={"payload": payload, **options}, unknown=parsed.unknown_delegations)
+            upload_data = {key: form.data.get(key, "") for key in ("date", *options)}
+            return _preview(request, parsed, confirm, text=text, upload_data=upload_data)
     return render(request, "meetings/import_upload.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_POST
 def meeting_import_confirm(request):
-    """Save the previewed minutes and go to their page."""
+    """Save the previewed minutes and go to their page; names mapped to existing delegations become
+    their aliases, in the same transaction as the import."""
     _require_importer(request)
-    form = MinutesConfirmForm(request.POST)
-    if not form.is_valid() and "payload" in form.errors:
-        messages.error(request, _("The preview could not be confirmed; please upload the file again."))
-        return redirect("meetings:meeting_import")
     try:
         payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
     except signing.BadSignature:
         messages.error(request, _("The preview has expired or was altered; please upload the file again."))
         return redirect("meetings:meeting_import")
-    default_date = payload["date"] and date.fromisoformat(payload["date"])
     try:
-        parsed = importer.parse(payload["text"], default_date=default_date)
+        parsed = _parsed_from_payload(payload)
     except importer.ImportProblem as problem:
         problem.file = payload["name"]
         messages.error(request, str(problem))
         return redirect("meetings:meeting_import")
+    form = MinutesConfirmForm(request.POST, unknown=parsed.unknown_delegations)
     if not form.is_valid():
-        return _preview(request, parsed, form, status=400)
+        return _preview(request, parsed, form, status=400, text=payload["text"])
     try:
-        meeting = importer.write(
-            parsed,
-            create_delegations=form.cleaned_data["create_delegations"],
-            by=request.user,
-            **_adoption_options(form.cleaned_data),
-        )
-    except importer.ImportProblem as problem:
-        problem.file = payload["name"]
+        with transaction.atomic():
+            aliases = form.aliases()
+            for name, delegation in aliases.items():
+                DelegationAlias.objects.create(name=name, delegation=delegation)
+            if aliases:
+                parsed = _parsed_from_payload(payload)
+            meeting = importer.write(
+                parsed,
+                create_delegations=form.cleaned_data["create_delegations"],
+                by=request.user,
+                **_adoption_options(form.cleaned_data),
+            )
+    except (importer.ImportProblem, IntegrityError) as problem:
+        if isinstance(problem, importer.ImportProblem):
+            problem.file = payload["name"]
         form.add_error(None, str(problem))
-        return _preview(request, parsed, form, status=400)
+        return _preview(request, parsed, form, status=400, text=payload["text"])
     messages.success(
         request,
         _("The minutes of %(date)s were imported as %(status)s.")

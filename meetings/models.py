@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -27,38 +28,129 @@ class RecordFrozen(PermissionDenied):
     a view that runs into it answers 403 rather than 500."""
 
 
+FROZEN_MESSAGE = _("These minutes are adopted: the official record can no longer be changed.")
+CIRCULATED_MESSAGE = _(
+    "These minutes are circulated, so they are read-only: withdraw them to draft to change them, "
+    "then circulate them again as a new version."
+)
+
+
 def _refuse_if_frozen(meetings):
-    """Raise RecordFrozen if any meeting in `meetings` (a queryset of Meeting) is adopted."""
-    if meetings.filter(status__in=ADOPTED_STATES).exists():
-        raise RecordFrozen("These minutes are adopted; the official record cannot be changed.")
+    """Raise RecordFrozen if any meeting in `meetings` (a queryset of Meeting) is adopted.
+
+    The meetings' rows are locked first (in a transaction; SQLite ignores the lock), so a write
+    checked here cannot commit after an adoption that started meanwhile: the adoption waits for
+    it, or the check sees the adoption."""
+    if transaction.get_connection(meetings.db).in_atomic_block:
+        meetings = meetings.select_for_update()
+    if any(status in ADOPTED_STATES for status in meetings.values_list("status", flat=True)):
+        raise RecordFrozen(FROZEN_MESSAGE)
+
+
+class RecordPartQuerySet(models.QuerySet):
+    """Writes in bulk to parts of a record hold the freeze too: `save()` alone would be bypassed by
+    `update()`, `delete()`, `bulk_create()` and `bulk_update()`."""
+
+    def _meetings(self):
+        return Meeting.objects.filter(pk__in=self.values(self.model.MEETING))
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self._meetings())
+            return super().update(**kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self._meetings())
+            return super().delete()
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before Django's own update, which runs in a transaction without a savepoint.
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self.filter(pk__in=[obj.pk for obj in objs])._meetings())
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if not objs:
+            return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self.model.meetings_of(objs))
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class FrozenWithMeeting(models.Model):
-    """A part of a meeting's record: refuses to be saved or deleted once its meeting is adopted.
-    `_meetings()` returns the meeting it belongs to, as a queryset (one query to check)."""
+    """A part of a meeting's record: refuses to be written once its meeting is adopted, one row
+    at a time (save, delete) or in bulk (RecordPartQuerySet). `MEETING` is the lookup from the
+    part to its meeting."""
+
+    MEETING = "meeting"
+
+    objects = RecordPartQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        _refuse_if_frozen(self._meetings())
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            _refuse_if_frozen(self._meetings())
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        _refuse_if_frozen(self._meetings())
-        return super().delete(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            _refuse_if_frozen(self._meetings())
+            return super().delete(*args, **kwargs)
 
     def _meetings(self):
-        raise NotImplementedError
+        """The meeting this row belongs to, and the one it belonged to if it is being moved."""
+        meetings = type(self).meetings_of([self])
+        if self.pk is not None and not self._state.adding:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(self.MEETING)
+            meetings = Meeting.objects.filter(Q(pk__in=meetings.values("pk")) | Q(pk__in=stored))
+        return meetings
+
+    @classmethod
+    def meetings_of(cls, objs):
+        """The meetings that the (possibly unsaved) rows `objs` belong to, as a queryset."""
+        first, _sep, rest = cls.MEETING.partition("__")
+        field = cls._meta.get_field(first)
+        ids = {getattr(obj, field.attname) for obj in objs}
+        if rest:
+            ids = field.related_model._base_manager.filter(pk__in=ids).values(rest)
+        return Meeting.objects.filter(pk__in=ids)
 
 
 class MeetingQuerySet(models.QuerySet):
     def delete(self):
-        _refuse_if_frozen(self)
-        return super().delete()
+        with transaction.atomic(using=self.db):
+            _refuse_if_frozen(self)
+            return super().delete()
+
+    def update(self, **kwargs):
+        # The workflow moves adopted minutes on (publishing) and drafting bumps revisions; only
+        # the fields that make up the record are frozen.
+        if {f.removesuffix("_id") for f in kwargs} & {f.removesuffix("_id") for f in Meeting.RECORD_FIELDS}:
+            with transaction.atomic(using=self.db):
+                _refuse_if_frozen(self)
+                return super().update(**kwargs)
+        return super().update(**kwargs)
 
     def published(self):
         return self.filter(status=Meeting.Status.PUBLISHED)
+
+    def lock_for_drafting(self, pk):
+        """The meeting, row-locked for the rest of the transaction, if its minutes are a draft;
+        else RecordFrozen. Every edit of a record through drafting or the admin starts here, so
+        circulated minutes stay exactly the text the coordinators received."""
+        locked = self.select_for_update().filter(pk=pk).first()
+        if locked is None:
+            raise Meeting.DoesNotExist
+        if locked.is_adopted:
+            raise RecordFrozen(FROZEN_MESSAGE)
+        if locked.status != Meeting.Status.DRAFT:
+            raise RecordFrozen(CIRCULATED_MESSAGE)
+        return locked
 
     def visible_to(self, user):
         """The one visibility rule: the public sees published minutes, coordinators also
@@ -82,8 +174,8 @@ class Meeting(models.Model):
         PUBLISHED = "published", _("Published")
 
     class AdoptionOutcome(models.TextChoices):
-        CORRECT_RECORD = "correct_record", "Adopted as a correct record"
-        WITH_CORRECTIONS = "with_corrections", "Adopted with corrections"
+        CORRECT_RECORD = "correct_record", _("Adopted as a correct record")
+        WITH_CORRECTIONS = "with_corrections", _("Adopted with corrections")
 
     date = models.DateField(unique=True, error_messages={"unique": "There is already a meeting on this date."})
     starts_at = models.TimeField(null=True, blank=True, help_text="Local time in Geneva.")
@@ -107,6 +199,12 @@ class Meeting(models.Model):
     )
     adoption_outcome = models.CharField(max_length=20, choices=AdoptionOutcome.choices, blank=True, editable=False)
     adoption_corrections = models.TextField(blank=True, editable=False)
+    # What adoption adopted: one circulated version, and the record as adopted (that version's
+    # document plus the adoption, meetings/record_json.py), which every reader of adopted minutes shows.
+    adopted_version = models.ForeignKey(
+        "MinutesVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    adopted_record = models.JSONField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,6 +265,14 @@ class Meeting(models.Model):
                 condition=Q(adoption_corrections="") | Q(adoption_outcome="with_corrections"),
                 name="meeting_corrections_only_when_adopted_with_corrections",
             ),
+            # Adopted minutes name the version they adopted and keep the record as adopted; others neither.
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["adopted", "published"], adopted_version__isnull=False, adopted_record__isnull=False
+                )
+                | Q(status__in=["draft", "circulated"], adopted_version__isnull=True, adopted_record__isnull=True),
+                name="meeting_adopted_names_its_version",
+            ),
         ]
 
     def __str__(self):
@@ -176,11 +282,19 @@ class Meeting(models.Model):
     RECORD_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency_id")
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and self.pk:
-            stored = Meeting.objects.filter(pk=self.pk, status__in=ADOPTED_STATES).values(*self.RECORD_FIELDS).first()
-            if stored and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS):
-                raise RecordFrozen("These minutes are adopted; the official record cannot be changed.")
-        super().save(*args, **kwargs)
+        # Checked under the row lock, as the parts are (see _refuse_if_frozen).
+        with transaction.atomic(using=kwargs.get("using")):
+            if not self._state.adding and self.pk:
+                stored = (
+                    Meeting.objects.select_for_update().filter(pk=self.pk).values("status", *self.RECORD_FIELDS).first()
+                )
+                if (
+                    stored
+                    and stored["status"] in ADOPTED_STATES
+                    and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS)
+                ):
+                    raise RecordFrozen(FROZEN_MESSAGE)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("portal:meeting_detail", args=[self.date.isoformat()])
@@ -189,8 +303,9 @@ class Meeting(models.Model):
         return reverse("portal:meeting_pdf", args=[self.date.isoformat()])
 
     def delete(self, *args, **kwargs):
-        _refuse_if_frozen(Meeting.objects.filter(pk=self.pk))
-        return super().delete(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            _refuse_if_frozen(Meeting.objects.filter(pk=self.pk))
+            return super().delete(*args, **kwargs)
 
     def latest_version(self):
         """The latest circulated version (a MinutesVersion), or None if never circulated."""
@@ -225,15 +340,9 @@ class Meeting(models.Model):
 
     @property
     def adoption_statement(self):
-        with translation.override(RECORD_LANGUAGE):
-            return self._adoption_statement()
-
-    def _adoption_statement(self):
-        if self.adopted_at_meeting_id:
-            return f"Adopted at the meeting of {date_format(self.adopted_at_meeting.date, 'j F Y')}"
-        if self.silence_procedure_ends_at:
-            return f"Adopted by silence procedure ending {date_format(self.silence_procedure_ends_at, 'j F Y')}"
-        return ""
+        """How these minutes were adopted and which version, as the adopted record says it
+        (meetings/record_json.adoption_statement); "" until adopted."""
+        return (self.adopted_record or {}).get("adoption", {}).get("statement", "")
 
     def attendance_list(self):
         """Attendance rows in written order, with delegations and attendees, in two queries."""
@@ -284,9 +393,6 @@ class Attendance(FrozenWithMeeting):
     def __str__(self):
         return self.display_name
 
-    def _meetings(self):
-        return Meeting.objects.filter(pk=self.meeting_id)
-
     @property
     def display_name(self):
         return self.label or self.delegation.name
@@ -294,6 +400,8 @@ class Attendance(FrozenWithMeeting):
 
 class Attendee(FrozenWithMeeting):
     """A representative present at a meeting, with the honorific as this record writes it."""
+
+    MEETING = "attendance__meeting"
 
     attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="attendees")
     representative = models.ForeignKey(Representative, on_delete=models.PROTECT, related_name="attendances")
@@ -313,9 +421,6 @@ class Attendee(FrozenWithMeeting):
 
     def __str__(self):
         return f"{self.honorific} {self.representative.name}".strip()
-
-    def _meetings(self):
-        return Meeting.objects.filter(attendance__pk=self.attendance_id)
 
     def clean(self):
         if self.attendance_id and self.attendance.status != Attendance.Status.PRESENT:
@@ -360,9 +465,6 @@ class AgendaItem(FrozenWithMeeting):
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
 
-    def _meetings(self):
-        return Meeting.objects.filter(pk=self.meeting_id)
-
     def clean(self):
         if self.parent_id:
             if self.parent.parent_id:
@@ -400,6 +502,8 @@ class AgendaItem(FrozenWithMeeting):
 class ItemLead(FrozenWithMeeting):
     """A delegation leading an agenda item, in the order the record names them."""
 
+    MEETING = "agenda_item__meeting"
+
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="lead_links")
     delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="lead_links")
     position = models.PositiveSmallIntegerField(default=0)
@@ -417,11 +521,19 @@ class ItemLead(FrozenWithMeeting):
     def __str__(self):
         return self.delegation.name
 
-    def _meetings(self):
-        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
+
+class ActionPointQuerySet(RecordPartQuerySet):
+    def with_tracking_status(self, follow_ups):
+        """Annotate `tracking_status`: the status recorded by the latest of `follow_ups` (a queryset
+        of ActionPointFollowUp, e.g. those in published minutes) on each point, else the status
+        the raising minutes recorded. The record's own status field never changes for tracking."""
+        latest = follow_ups.filter(action_point=OuterRef("pk")).order_by("-meeting__date").values("status")[:1]
+        return self.annotate(tracking_status=Coalesce(Subquery(latest), "status"))
 
 
 class ActionPoint(FrozenWithMeeting):
+    MEETING = "agenda_item__meeting"
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
@@ -432,8 +544,12 @@ class ActionPoint(FrozenWithMeeting):
     owners = models.ManyToManyField(Delegation, related_name="action_points")
     due_on = models.DateField(null=True, blank=True)
     due_at_next_meeting = models.BooleanField(default=False)
+    # As the raising minutes recorded it. Its tracking status comes from follow-ups
+    # (ActionPointQuerySet.with_tracking_status), never from changing this field.
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     position = models.PositiveIntegerField(default=0)
+
+    objects = ActionPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -452,9 +568,6 @@ class ActionPoint(FrozenWithMeeting):
     def __str__(self):
         return self.text[:80]
 
-    def _meetings(self):
-        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
-
     @property
     def due_display(self):
         if self.due_at_next_meeting:
@@ -464,8 +577,8 @@ class ActionPoint(FrozenWithMeeting):
         return ""
 
 
-class ActionPointFollowUp(models.Model):
-    """What a later meeting recorded about an action point."""
+class ActionPointFollowUp(FrozenWithMeeting):
+    """What a later meeting recorded about an action point: part of that later meeting's record."""
 
     action_point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="follow_ups")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_point_follow_ups")
@@ -498,6 +611,8 @@ class ActionPointFollowUp(models.Model):
 
 
 class Decision(FrozenWithMeeting):
+    MEETING = "agenda_item__meeting"
+
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)
@@ -510,9 +625,6 @@ class Decision(FrozenWithMeeting):
 
     def __str__(self):
         return self.text[:80]
-
-    def _meetings(self):
-        return Meeting.objects.filter(agenda_items__pk=self.agenda_item_id)
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -568,15 +680,83 @@ class OfficialRecord(models.Model):
     size = models.PositiveBigIntegerField()
     rendered_at = models.DateTimeField()
     weasyprint_version = models.CharField(max_length=40)
+    # The rendering before it was signed: the signed file is these bytes plus the signature's
+    # incremental update. Blank on records stored before signing existed (the file is the rendering).
+    unsigned_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the unsigned rendering.")
+    unsigned_size = models.PositiveBigIntegerField(null=True, blank=True)
+    signing_certificate = models.ForeignKey(
+        "SigningCertificate", on_delete=models.PROTECT, null=True, blank=True, related_name="official_records"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-meeting__date"]
         constraints = [
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="official_record_sha256_hex"),
+            models.CheckConstraint(
+                condition=Q(signing_certificate__isnull=True) | Q(signed_at__isnull=False, unsigned_size__isnull=False),
+                name="official_record_signed_has_date_and_rendering",
+            ),
         ]
 
     def __str__(self):
         return f"Official record of {self.meeting}"
+
+    @property
+    def is_signed(self):
+        return self.signing_certificate_id is not None
+
+    @property
+    def rendering_sha256(self):
+        """The SHA-256 of the rendering as WeasyPrint made it, signed or not (the seal carries it)."""
+        return self.unsigned_sha256 or self.sha256
+
+
+class SigningCertificate(models.Model):
+    """A certificate that has signed official records. Kept for ever, so that a record signed before
+    a key rotation is still checked against the certificate that signed it."""
+
+    sha256_fingerprint = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the certificate (DER).")
+    pem = models.TextField()
+    subject = models.CharField(max_length=300)
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    first_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-first_used_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256_fingerprint__regex=r"^[0-9a-f]{64}$"), name="signing_certificate_fingerprint_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} ({self.sha256_fingerprint[:16]}…)"
+
+
+class RetiredRecordFile(models.Model):
+    """A file an official record was stored as until it was re-signed (signed for the first time, or
+    with a new key). Kept with its hash: copies downloaded before are still official-record bytes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="retired_record_files")
+    file = models.FileField(upload_to="official-records/", max_length=300)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    signing_certificate = models.ForeignKey(
+        SigningCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="retired_record_files"
+    )
+    stored_at = models.DateTimeField(help_text="When this file became the official record.")
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting__date", "retired_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="retired_record_sha256_hex"),
+        ]
+
+    def __str__(self):
+        return f"Earlier file of the official record of {self.meeting}"
 
 
 class SearchDocument(models.Model):
@@ -612,7 +792,7 @@ class SearchDocument(models.Model):
 
 class MinutesVersion(models.Model):
     """A circulated version of a set of minutes: a frozen copy of the record as it was sent out
-    (see meetings/versions.py for the snapshot's shape). Written only by workflow.circulate."""
+    (the one document of meetings/record_json.py). Written only by workflow.circulate."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -624,6 +804,9 @@ class MinutesVersion(models.Model):
     snapshot = models.JSONField()
     # When the "comment deadline approaching" reminder went out, so that it goes out once.
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    # A version frozen by an archived adoption (the back catalogue): it was never circulated here.
+    from_archive = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -641,16 +824,18 @@ class MinutesVersion(models.Model):
 
     def item(self, key):
         """The snapshot's item with this key, or None."""
-        return next((item for item in self.snapshot.get("items", []) if item["key"] == key), None)
+        from meetings.record_json import flat_items  # record_json reads models' rows; models needs only this
+
+        return next((item for item in flat_items(self.snapshot) if item["key"] == key), None)
 
 
 class ReviewComment(models.Model):
     """A reviewer's comment on one item of a circulated version, and what became of it."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        INCORPORATED = "incorporated", "Incorporated"
-        NOT_INCORPORATED = "not_incorporated", "Not incorporated"
+        PENDING = "pending", _("Pending")
+        INCORPORATED = "incorporated", _("Incorporated")
+        NOT_INCORPORATED = "not_incorporated", _("Not incorporated")
 
     version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="comments")
     # The item as the snapshot names it: its key there, and its number and title for display.
@@ -694,10 +879,10 @@ class SilenceProcedure(models.Model):
     """Adoption by silence: the minutes are adopted at `ends_at` unless a coordinator breaks silence."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        BROKEN = "broken", "Silence broken"
-        ADOPTED = "adopted", "Adopted"
-        CANCELLED = "cancelled", "Cancelled"
+        RUNNING = "running", _("Running")
+        BROKEN = "broken", _("Silence broken")
+        ADOPTED = "adopted", _("Adopted")
+        CANCELLED = "cancelled", _("Cancelled")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="silence_procedures")
     version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="silence_procedures")
@@ -738,3 +923,20 @@ class SilenceProcedure(models.Model):
 
     def __str__(self):
         return f"Silence procedure on {self.meeting}, ending {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+def _refuse_owner_changes_if_frozen(sender, instance, action, reverse, pk_set, **kwargs):
+    """The owners of an action point are part of the record. Their M2M table has no model of its
+    own to guard, so its writes (add, remove, set, clear, from either side) are checked here."""
+    if not action.startswith("pre_"):
+        return
+    if not reverse:
+        points = ActionPoint.objects.filter(pk=instance.pk)
+    elif pk_set is None:
+        points = ActionPoint.objects.filter(owners=instance)
+    else:
+        points = ActionPoint.objects.filter(pk__in=pk_set)
+    _refuse_if_frozen(ActionPoint.meetings_of(points))
+
+
+models.signals.m2m_changed.connect(_refuse_owner_changes_if_frozen, sender=ActionPoint.owners.through)

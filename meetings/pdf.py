@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from meetings import record_json
-from meetings.models import RECORD_LANGUAGE, Meeting, OfficialRecord
+from meetings import audit, record_json, signing
+from meetings.models import RECORD_LANGUAGE, Meeting, OfficialRecord, RetiredRecordFile
 
 try:
     import weasyprint
@@ -86,29 +86,24 @@ def _check_weasyprint():
         )
 
 
-def _day(value):
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return date_format(value, "j F Y")
-
-
-def mark(meeting):
-    """The line that says what this document is: adopted (and how), or a draft (and which)."""
-    if meeting.is_adopted:
-        if meeting.adopted_at_meeting_id:
-            at = meeting.adopted_at_meeting.date
-            adopted_on = getattr(meeting, "adopted_at", None)
-            if adopted_on and _day(adopted_on) != _day(at):
-                return f"Adopted on {_day(adopted_on)} at the meeting of {_day(at)}"
-            return f"Adopted at the meeting of {_day(at)}"
-        return f"Adopted by silence procedure ending {_day(meeting.silence_procedure_ends_at)}"
-    version = getattr(meeting, "latest_version", None)
-    if version is not None and getattr(version, "number", None):
-        circulated = getattr(version, "circulated_at", None)
-        if circulated:
-            return f"Draft — version {version.number}, circulated on {_day(circulated)}"
-        return f"Draft — version {version.number}"
+def mark(document):
+    """The line that says what this document is: adopted (how, and which version), or a draft
+    (and which version is under review, if circulated)."""
+    if document.get("adoption"):
+        return document["adoption"]["statement"]
+    version = document.get("version")
+    if version:
+        return f"Draft — version {version['number']}, circulated on {record_json.geneva_day(version['circulated_at'])}"
     return "Draft — not the official record"
+
+
+def running_mark(document):
+    """The short form of `mark` that pages after the first carry in their header, on one line."""
+    if document.get("adoption"):
+        version = document.get("version") or {}
+        return f"Adopted — version {version['number']}" if version.get("number") else "Adopted"
+    version = document.get("version")
+    return f"Draft — version {version['number']}" if version else "Draft"
 
 
 def record_dates(meeting):
@@ -136,10 +131,11 @@ ATTENDANCE_BLOCK_LINES = 30
 
 
 def attendance_blocks(attendance):
-    """The delegations present as blocks of two columns of about equal length, in written order
-    (down the first column, then the second). A delegation's name and representatives stay
-    together. WeasyPrint's CSS columns would balance them too, at half the cost of the whole PDF."""
-    present = [(row, 1 + len(row.attendees.all())) for row in attendance if row.status == "present"]
+    """The delegations present (rows of the record document) as blocks of two columns of about
+    equal length, in written order (down the first column, then the second). A delegation's name
+    and representatives stay together. WeasyPrint's CSS columns would balance them too, at half the
+    cost of the whole PDF."""
+    present = [(row, 1 + len(row["attendees"])) for row in attendance if row["status"] == "present"]
     blocks, block, lines = [], [], 0
     for row, height in present:
         if block and lines + height > 2 * ATTENDANCE_BLOCK_LINES:
@@ -161,16 +157,16 @@ def _two_columns(block):
     return [[row for row, _ in block], []]
 
 
-def _context(meeting, attendance, agenda):
+def _context(meeting, document):
     created, modified = record_dates(meeting)
     day = date_format(meeting.date, "j F Y")
     return {
         "meeting": meeting,
-        "attendance": attendance,
-        "attendance_blocks": attendance_blocks(attendance),
-        "agenda": agenda,
-        "draft": not meeting.is_adopted,
-        "mark": mark(meeting),
+        "record": document,
+        "attendance_blocks": attendance_blocks(document["attendance"]),
+        "draft": not document.get("adoption"),
+        "mark": mark(document),
+        "running_mark": running_mark(document),
         "title": f"Minutes of the CCM Coordination Committee meeting of {day}",
         "subject": (
             f"Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions held on {day}"
@@ -184,11 +180,10 @@ def _context(meeting, attendance, agenda):
     }
 
 
-def minutes_html(meeting, attendance=None, agenda=None):
-    attendance = meeting.attendance_list() if attendance is None else attendance
-    agenda = meeting.agenda() if agenda is None else agenda
+def minutes_html(meeting, document=None):
+    document = record_json.document_for(meeting) if document is None else document
     with translation.override(RECORD_LANGUAGE):
-        return render_to_string("pdf/minutes.html", _context(meeting, attendance, agenda))
+        return render_to_string("pdf/minutes.html", _context(meeting, document))
 
 
 def render_html_to_pdf(html, *, attachments=(), identifier=None):
@@ -211,20 +206,20 @@ def render_html_to_pdf(html, *, attachments=(), identifier=None):
 def render_minutes_pdf(meeting):
     """The minutes as PDF/A-3b bytes, the same bytes every time for the same record."""
     _check_weasyprint()
-    attendance = meeting.attendance_list()
-    agenda = meeting.agenda()
+    # Adopted minutes print their record as adopted, whatever has happened since (record_json).
+    document = record_json.document_for(meeting)
     created, modified = record_dates(meeting)
     data = weasyprint.Attachment(
-        string=record_json.minutes_json(meeting, attendance, agenda),
+        string=record_json.minutes_json(document),
         url_fetcher=StaticOnlyURLFetcher(),
         name="minutes.json",
-        description="The minutes as data (attendance, items, decisions, action points, adoption)",
+        description="The minutes as data (version, attendance, items, decisions, action points, adoption)",
         created=created,
         modified=modified,
         relationship="Data",
     )
     return render_html_to_pdf(
-        minutes_html(meeting, attendance, agenda), attachments=[data], identifier=document_identifier(meeting)
+        minutes_html(meeting, document), attachments=[data], identifier=document_identifier(meeting)
     )
 
 
@@ -246,7 +241,11 @@ def official_pdf(meeting):
     fresh = Meeting.objects.select_related("presidency__delegation", "adopted_at_meeting").get(pk=meeting.pk)
     if not fresh.is_adopted:
         raise ValueError(f"{fresh} is not adopted: only adopted minutes have an official record.")
-    content = render_minutes_pdf(fresh)
+    try:
+        signed = signing.sign(render_minutes_pdf(fresh), adoption=mark(record_json.document_for(fresh)))
+    except signing.SigningError as exc:
+        raise PdfUnavailable(f"the signing key cannot be used: {exc}") from exc
+    content = signed.content
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         existing = OfficialRecord.objects.filter(meeting=locked).first()
@@ -258,6 +257,10 @@ def official_pdf(meeting):
             size=len(content),
             rendered_at=timezone.now(),
             weasyprint_version=weasyprint.__version__,
+            unsigned_sha256=signed.unsigned_sha256,
+            unsigned_size=signed.unsigned_size,
+            signing_certificate=signing.certificate_row(signed.key) if signed.key else None,
+            signed_at=signed.signed_at,
         )
         record.file.save(f"{filename(fresh)}", ContentFile(content), save=False)
         try:
@@ -267,6 +270,54 @@ def official_pdf(meeting):
             raise
     logger.info("Stored the official record of %s (sha256 %s)", fresh, record.sha256)
     return record
+
+
+def resign_official_record(meeting, key):
+    """Sign an official record stored unsigned (before signing existed) or signed with a key since
+    rotated: the same rendering, never rendered again, with a new signature as a new stored file.
+    The earlier file is kept (RetiredRecordFile) and the meeting's history says so. Returns the
+    `signing.Signed` result, or None if `key` signed it already."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        record = OfficialRecord.objects.select_related("signing_certificate").get(meeting=locked)
+        if record.is_signed and record.signing_certificate.sha256_fingerprint == key.fingerprint:
+            return None
+        with record.file.open("rb") as stored:
+            content = stored.read()
+        rendering = content[: record.unsigned_size] if record.is_signed else content
+        if hashlib.sha256(content).hexdigest() != record.sha256 or (
+            hashlib.sha256(rendering).hexdigest() != record.rendering_sha256
+        ):
+            raise ValueError(f"The stored file of {locked} is not the one recorded; run verify_records.")
+        signed = signing.sign(rendering, adoption=mark(record_json.document_for(locked)), key=key)
+        earlier = RetiredRecordFile.objects.create(
+            meeting=locked,
+            file=record.file.name,
+            sha256=record.sha256,
+            size=record.size,
+            signing_certificate=record.signing_certificate,
+            stored_at=record.signed_at or record.rendered_at,
+        )
+        record.file.save(filename(locked), ContentFile(signed.content), save=False)
+        record.sha256 = hashlib.sha256(signed.content).hexdigest()
+        record.size = len(signed.content)
+        record.unsigned_sha256, record.unsigned_size = signed.unsigned_sha256, signed.unsigned_size
+        record.signing_certificate = signing.certificate_row(key)
+        record.signed_at = signed.signed_at
+        try:
+            record.save()
+        except Exception:
+            record.file.delete(save=False)  # The earlier file stays the record.
+            raise
+        audit.record(
+            locked,
+            None,
+            "record.signed",
+            f"Official record signed with certificate {key.fingerprint[:16]}…; the earlier file is kept.",
+            {"sha256": record.sha256, "earlier_sha256": earlier.sha256, "certificate_sha256": key.fingerprint},
+        )
+    logger.info("Re-signed the official record of %s (sha256 %s)", locked, record.sha256)
+    return signed
 
 
 def store_official_record(meeting_id):

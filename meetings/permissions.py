@@ -41,7 +41,9 @@ def can_view_meeting(user, meeting):
 
 
 def can_edit_meeting(user, meeting):
-    return is_isu_staff(user) and not meeting.is_adopted
+    """Change the record: ISU staff, while the minutes are a draft (circulated minutes are
+    withdrawn first; adopted ones never change). meetings/drafting.py checks it again under lock."""
+    return is_isu_staff(user) and meeting.status == Meeting.Status.DRAFT
 
 
 def can_import_minutes(user):
@@ -77,19 +79,20 @@ def can_run_workflow(user, meeting):
 
 
 def can_circulate(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "draft"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "circulate")
 
 
 def can_withdraw(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "circulated"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "withdraw")
 
 
 def can_adopt(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "circulated"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "adopt")
 
 
 def can_start_silence(user, meeting, running=None):
-    return can_run_workflow(user, meeting) and meeting.status == "circulated" and running is None
+    # A silence procedure is a way of adopting: it may start wherever adoption may.
+    return can_adopt(user, meeting) and running is None
 
 
 def can_break_silence(user, meeting, running=None):
@@ -103,7 +106,7 @@ def may_break_silence(user, meeting):
 
 
 def can_publish(user, meeting):
-    return can_run_workflow(user, meeting) and meeting.status == "adopted"
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "publish")
 
 
 def can_draft(user):

@@ -1,98 +1,179 @@
-"""The minutes as data: the `minutes.json` that the PDF carries, built from the record alone (no
-clock, no site address) so that the same record always gives the same bytes."""
+"""The record as one document: the single serialisation of a set of minutes that every reader uses.
+
+`record_document(meeting)` builds it from the live record (drafts). Circulating freezes it as the
+version's snapshot (MinutesVersion.snapshot); adoption keeps the adopted version's document plus
+the adoption block on the meeting (Meeting.adopted_record). The public page, the PDF and its
+`minutes.json`, the API and the search index all read `document_for(meeting)`, so nothing that
+happens after adoption (a renamed delegation, a new presidency term, any write) changes what an
+adopted record says. The document holds no clock and no site address: the same record always
+gives the same bytes.
+"""
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-FORMAT = "ccm-portal/minutes/1"
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+
+FORMAT = "ccm-portal/minutes/2"
 
 
-def _person(attendee):
+def _time(value):
+    return value.strftime("%H:%M") if value else None
+
+
+def _attendee(attendee):
+    return {"honorific": attendee.honorific, "name": attendee.representative.name, "remote": attendee.remote}
+
+
+def _attendance(row):
+    delegation = row.delegation
     return {
-        "honorific": attendee.honorific,
-        "name": attendee.representative.name,
-        "remote": attendee.remote,
+        "delegation": {"name": delegation.name, "slug": delegation.slug, "kind": delegation.kind},
+        "label": row.display_name,
+        "status": row.status,
+        "attendees": [_attendee(attendee) for attendee in row.attendees.all()],
     }
 
 
-def _due(point):
-    if point.due_on:
-        return point.due_on.isoformat()
-    return "next meeting" if point.due_at_next_meeting else None
+def _action_point(point):
+    return {
+        "text": point.text,
+        "owners": [owner.name for owner in point.owners.all()],
+        "due_on": point.due_on.isoformat() if point.due_on else None,
+        "due_at_next_meeting": point.due_at_next_meeting,
+        # As these minutes recorded it; what became of it later is tracking (follow-ups), not the record.
+        "status": point.status,
+    }
 
 
 def _item(item):
+    """An item with its sub-items. `key` is the item's id, so that it keeps its identity across
+    versions even when it is renumbered."""
     return {
+        "key": str(item.pk),
         "number": item.number,
         "title": item.title,
         "leads": [link.delegation.name for link in item.lead_links.all()],
         "body": item.body,
+        # Sanitised when the item was saved (meetings/markup.py); kept so readers needn't re-render.
+        "body_html": item.body_html,
         "decisions": [decision.text for decision in item.decisions.all()],
-        "action_points": [
-            {
-                "text": point.text,
-                "owners": [owner.name for owner in point.owners.all()],
-                "due": _due(point),
-            }
-            for point in item.action_points.all()
-        ],
+        "action_points": [_action_point(point) for point in item.action_points.all()],
         "items": [_item(child) for child in getattr(item, "children", [])],
     }
 
 
-def _adoption(meeting):
-    if not meeting.is_adopted:
-        return None
-    ends = meeting.silence_procedure_ends_at
-    return {
-        "adopted_at_meeting": meeting.adopted_at_meeting.date.isoformat() if meeting.adopted_at_meeting_id else None,
-        "silence_procedure_ends_at": ends.isoformat() if ends else None,
-        "outcome": meeting.adoption_outcome,
-        "corrections": meeting.adoption_corrections,
-    }
-
-
-def _version(meeting):
-    version = getattr(meeting, "latest_version", None)
-    if version is None:
-        return None
-    circulated = getattr(version, "circulated_at", None)
-    return {
-        "number": getattr(version, "number", None),
-        "circulated_at": circulated.isoformat() if circulated else None,
-    }
-
-
-def minutes_record(meeting, attendance, agenda):
-    """A plain dict of the minutes; `attendance` and `agenda` as Meeting.attendance_list() and
-    Meeting.agenda() return them (prefetched, so this costs no further query)."""
-    present = [row for row in attendance if row.status == "present"]
+def record_document(meeting, attendance=None, agenda=None):
+    """The record as it stands now, as a plain JSON-able dict; `attendance` and `agenda` as
+    Meeting.attendance_list() and Meeting.agenda() return them (built here if not given)."""
+    attendance = meeting.attendance_list() if attendance is None else attendance
+    agenda = meeting.agenda() if agenda is None else agenda
+    presidency = meeting.presidency
     return {
         "format": FORMAT,
         "meeting": {
             "date": meeting.date.isoformat(),
-            "starts_at": meeting.starts_at.strftime("%H:%M") if meeting.starts_at else None,
-            "ends_at": meeting.ends_at.strftime("%H:%M") if meeting.ends_at else None,
+            "title": meeting.title,
+            "starts_at": _time(meeting.starts_at),
+            "ends_at": _time(meeting.ends_at),
             "venue": meeting.venue,
-            "presidency": meeting.presidency.name,
-            "presiding_delegation": meeting.presidency.delegation.name,
-            "status": meeting.status,
+            "presidency": {"name": presidency.name, "delegation": presidency.delegation.name},
         },
-        "version": _version(meeting),
-        "attendance": [
-            {
-                "delegation": row.delegation.name,
-                "label": row.display_name,
-                "representatives": [_person(attendee) for attendee in row.attendees.all()],
-            }
-            for row in present
-        ],
-        "apologies": [row.display_name for row in attendance if row.status == "apologies"],
+        "attendance": [_attendance(row) for row in attendance],
         "items": [_item(item) for item in agenda],
-        "adoption": _adoption(meeting),
+        "version": None,
+        "adoption": None,
     }
 
 
-def minutes_json(meeting, attendance, agenda):
-    """The record as UTF-8 JSON bytes, keys in a fixed order."""
-    record = minutes_record(meeting, attendance, agenda)
-    return json.dumps(record, ensure_ascii=False, indent=2).encode()
+def flat_items(document):
+    """Every item of a document in reading order (5, 5.1, 5.2, 6 …)."""
+    found = []
+    for item in document.get("items", []):
+        found.append(item)
+        found.extend(flat_items(item))
+    return found
+
+
+def version_block(version):
+    """Which circulated version a document is: its number and when it went out."""
+    return {
+        "number": version.number,
+        "circulated_at": None if version.from_archive else version.circulated_at.isoformat(),
+    }
+
+
+def geneva_day(value):
+    """A day as the committee reads it: in Geneva (settings.TIME_ZONE), whatever the server's zone."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return date_format(value, "j F Y")
+
+
+def adoption_statement(adoption, version):
+    """The one sentence that says how a record was adopted and which version, in the record's
+    language: "Adopted at the meeting of 25 September 2018 (version 2, circulated on
+    10 September 2018)". Page, PDF, API and minutes.json all show this sentence."""
+    from meetings.models import RECORD_LANGUAGE  # models imports this module's readers, not the reverse
+
+    with translation.override(RECORD_LANGUAGE):
+        if adoption.get("at_meeting"):
+            how = f"at the meeting of {geneva_day(datetime.fromisoformat(adoption['at_meeting']).date())}"
+        else:
+            how = f"by silence procedure ending {geneva_day(adoption['silence_procedure_ends_at'])}"
+        outcome = "Adopted with corrections" if adoption.get("outcome") == "with_corrections" else "Adopted"
+        sentence = f"{outcome} {how}"
+        if version:
+            if version.get("circulated_at"):
+                sentence += f" (version {version['number']}, circulated on {geneva_day(version['circulated_at'])})"
+            else:
+                sentence += f" (version {version['number']}, entered from the archive)"
+        return sentence
+
+
+def corrections_sentence(adoption):
+    """ "Adopted with the following corrections: …", or "" when there were none written down."""
+    if not adoption or not adoption.get("corrections"):
+        return ""
+    return f"Adopted with the following corrections: {adoption['corrections']}"
+
+
+def adoption_block(meeting, version):
+    """How `meeting` (locked, its adoption fields set by the workflow) was adopted, as the record says it."""
+    ends = meeting.silence_procedure_ends_at
+    adoption = {
+        "at_meeting": meeting.adopted_at_meeting.date.isoformat() if meeting.adopted_at_meeting_id else None,
+        "silence_procedure_ends_at": ends.isoformat() if ends else None,
+        "outcome": meeting.adoption_outcome,
+        "corrections": meeting.adoption_corrections,
+    }
+    adoption["statement"] = adoption_statement(adoption, version_block(version))
+    adoption["corrections_statement"] = corrections_sentence(adoption)
+    return adoption
+
+
+def adopted_document(meeting, version):
+    """The adopted record: the adopted version's document, the version, and the adoption."""
+    return {**version.snapshot, "version": version_block(version), "adoption": adoption_block(meeting, version)}
+
+
+def document_for(meeting):
+    """What a reader of `meeting` is shown: the frozen adopted record once adopted; the version
+    under review while circulated; the record as it stands for a draft."""
+    if meeting.adopted_record:
+        return meeting.adopted_record
+    version = meeting.latest_version()
+    if meeting.status == meeting.Status.CIRCULATED and version is not None:
+        return {**version.snapshot, "version": version_block(version)}
+    # A draft is no version yet, not even when an earlier one was circulated and withdrawn.
+    return record_document(meeting)
+
+
+def minutes_json(document):
+    """The document as UTF-8 JSON bytes, keys in a fixed order (the PDF's `minutes.json`)."""
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()

@@ -9,9 +9,11 @@ import html
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.html import strip_tags
 
-from delegations.models import ThematicArea
+from delegations.models import Delegation, ThematicArea
+from meetings import record_json
 from meetings.models import Meeting, SearchDocument
 
 CONFIG = "english"
@@ -27,35 +29,36 @@ def _plain(markup_html):
 
 
 def build_document(meeting):
-    """An unsaved SearchDocument for `meeting` and the ids of its thematic areas and delegations."""
-    items = list(meeting.agenda_items.prefetch_related("lead_links__delegation", "action_points__owners", "decisions"))
-    attendance = list(meeting.attendance.select_related("delegation").prefetch_related("attendees__representative"))
-    delegation_ids = {row.delegation_id for row in attendance}
-    names = []
-    for row in attendance:
-        names.append(row.display_name)
-        names.extend(attendee.representative.name for attendee in row.attendees.all())
+    """An unsaved SearchDocument for `meeting` and the ids of its thematic areas and delegations,
+    from the record as adopted (meetings/record_json.py): the search entry says what the record says."""
+    record = record_json.document_for(meeting)
+    items = record_json.flat_items(record)
+    names, slugs = [], set()
+    for row in record["attendance"]:
+        slugs.add(row["delegation"]["slug"])
+        names.append(row["label"])
+        names.extend(attendee["name"] for attendee in row["attendees"])
+    named = set()
     item_text, action_text, decision_text = [], [], []
     for item in items:
-        item_text.append(item.title)
-        item_text.append(_plain(item.body_html))
-        for link in item.lead_links.all():
-            delegation_ids.add(link.delegation_id)
-            names.append(link.delegation.name)
-        for point in item.action_points.all():
-            action_text.append(point.text)
-            for owner in point.owners.all():
-                delegation_ids.add(owner.pk)
-                names.append(owner.name)
-        decision_text.extend(decision.text for decision in item.decisions.all())
-    titles = " ".join(item.title.lower() for item in items)
+        item_text.append(item["title"])
+        item_text.append(_plain(item["body_html"]))
+        names.extend(item["leads"])
+        named.update(item["leads"])
+        for point in item["action_points"]:
+            action_text.append(point["text"])
+            names.extend(point["owners"])
+            named.update(point["owners"])
+        decision_text.extend(item["decisions"])
+    delegation_ids = set(Delegation.objects.filter(Q(slug__in=slugs) | Q(name__in=named)).values_list("pk", flat=True))
+    titles = " ".join(item["title"].lower() for item in items)
     area_ids = [area.pk for area in ThematicArea.objects.all() if area.name.lower() in titles]
     document = SearchDocument(
         meeting=meeting,
         date=meeting.date,
         year=meeting.date.year,
         presidency_id=meeting.presidency_id,
-        title=f"Minutes of the meeting {meeting.title}",
+        title=f"Minutes of the meeting {record['meeting']['title']}",
         items="\n".join(filter(None, item_text)),
         action_points="\n".join(action_text),
         decisions="\n".join(decision_text),

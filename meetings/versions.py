@@ -1,5 +1,6 @@
-"""Circulated versions of the minutes: the frozen snapshot of a record, and per-item word diffs
-between two snapshots (insertions and deletions marked, everything else escaped)."""
+"""Comparing versions of the minutes: per-item word diffs between two documents of the record
+(meetings/record_json.py), insertions and deletions marked, everything else escaped. The portal's
+one word diff lives here; the drafting conflict notice shows it too."""
 
 import difflib
 import re
@@ -7,78 +8,80 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-WORDS = re.compile(r"\s+|[^\s]+")
+from meetings import record_json
 
 
-def snapshot(meeting):
-    """A JSON-able copy of the record as it stands: attendance, then items with number, title,
-    leads, body, decisions and action points. An item's `key` is its id, so that an item keeps
-    its identity across versions even when it is renumbered."""
-    attendance = []
-    for row in meeting.attendance_list():
-        attendance.append(
-            {
-                "name": row.display_name,
-                "status": row.status,
-                "attendees": [
-                    f"{attendee} (via conference call)" if attendee.remote else str(attendee)
-                    for attendee in row.attendees.all()
-                ],
-            }
-        )
-    items = []
-    for top in meeting.agenda():
-        for item in [top, *top.children]:
-            items.append(
-                {
-                    "key": str(item.pk),
-                    "number": item.number,
-                    "title": item.title,
-                    "leads": item.leads_display,
-                    "body": item.body,
-                    # Sanitised when the item was saved (meetings/markup.py); kept so pages needn't re-render.
-                    "body_html": item.body_html,
-                    "decisions": [decision.text for decision in item.decisions.all()],
-                    "action_points": [point.text for point in item.action_points.all()],
-                }
-            )
-    return {"attendance": attendance, "items": items}
+def word_diff(old, new):
+    """Word-level diff as [(op, text)] with op in "equal", "insert", "delete"; a change spanning
+    several words reads as one deletion followed by one insertion."""
+    old_words = re.split(r"(\s+)", old or "")
+    new_words = re.split(r"(\s+)", new or "")
+    opcodes = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes()
+    parts = []
+    deleted, inserted = "", ""
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        equal = "".join(old_words[i1:i2]) if op == "equal" else ""
+        between_changes = 0 < index < len(opcodes) - 1 and (deleted or inserted)
+        if op == "equal" and not (between_changes and equal.isspace()):
+            if deleted:
+                parts.append(("delete", deleted))
+            if inserted:
+                parts.append(("insert", inserted))
+            deleted, inserted = "", ""
+            parts.append(("equal", equal))
+        elif op == "equal":
+            deleted += equal
+            inserted += equal
+        else:
+            deleted += "".join(old_words[i1:i2])
+            inserted += "".join(new_words[j1:j2])
+    if deleted:
+        parts.append(("delete", deleted))
+    if inserted:
+        parts.append(("insert", inserted))
+    return [part for part in parts if part[1]]
+
+
+def diff_html(old, new):
+    """The word diff of two texts as safe HTML: <del> for removed words, <ins> for added ones."""
+    tags = {"delete": "<del>{}</del>", "insert": "<ins>{}</ins>", "equal": "{}"}
+    return mark_safe("".join(tags[op].format(escape(text)) for op, text in word_diff(old, new)))
+
+
+def _point_text(point):
+    owners = ", ".join(point["owners"])
+    return f"{point['text']} — {owners}" if owners else point["text"]
 
 
 def item_text(item):
-    """An item as one comparable text: title line, body, decisions and action points."""
+    """An item as one comparable text: body, decisions and action points."""
     parts = [item["body"]]
     if item["decisions"]:
         parts.append("Decisions:\n" + "\n".join(f"- {text}" for text in item["decisions"]))
     if item["action_points"]:
-        parts.append("Action points:\n" + "\n".join(f"- {text}" for text in item["action_points"]))
+        parts.append("Action points:\n" + "\n".join(f"- {_point_text(point)}" for point in item["action_points"]))
     return "\n\n".join(part for part in parts if part)
 
 
-def attendance_text(snap):
+def _person(attendee):
+    person = f"{attendee['honorific']} {attendee['name']}".strip()
+    return f"{person} (via conference call)" if attendee["remote"] else person
+
+
+def attendance_text(document):
     lines = []
-    for row in snap.get("attendance", []):
+    for row in document.get("attendance", []):
         if row["status"] == "present":
-            lines.append(f"{row['name']}: {', '.join(row['attendees'])}" if row["attendees"] else row["name"])
-    apologies = [row["name"] for row in snap.get("attendance", []) if row["status"] == "apologies"]
+            people = ", ".join(_person(attendee) for attendee in row["attendees"])
+            lines.append(f"{row['label']}: {people}" if people else row["label"])
+    apologies = [row["label"] for row in document.get("attendance", []) if row["status"] == "apologies"]
     if apologies:
         lines.append("Apologies: " + ", ".join(apologies))
     return "\n".join(lines)
 
 
-def diff_html(old, new):
-    """Word-level diff of two texts as safe HTML: <del> for removed words, <ins> for added ones."""
-    a, b = WORDS.findall(old or ""), WORDS.findall(new or "")
-    out = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(escape("".join(a[a1:a2])))
-            continue
-        if op in ("delete", "replace"):
-            out.append(f"<del>{escape(''.join(a[a1:a2]))}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(''.join(b[b1:b2]))}</ins>")
-    return mark_safe("".join(out))
+def _leads(item):
+    return " & ".join(item["leads"])
 
 
 def _marked(words, spans, tag):
@@ -133,17 +136,17 @@ def paragraph_blocks(old, new):
 
 
 def compare(old, new):
-    """Per-item differences between two snapshots, in the newer one's order, removed items last.
+    """Per-item differences between two documents, in the newer one's order, removed items last.
     Each entry: number, title, state (added / removed / changed / unchanged), and title, leads and
     text diffs as safe HTML."""
-    old_items = {item["key"]: item for item in old.get("items", [])}
+    old_items = {item["key"]: item for item in record_json.flat_items(old)}
     rows = []
     present_old, present_new = attendance_text(old), attendance_text(new)
     rows.append(_row("1", "Present", present_old, present_new, "", "", "", ""))
-    for item in new.get("items", []):
+    for item in record_json.flat_items(new):
         before = old_items.pop(item["key"], None)
         if before is None:
-            row = _row(item["number"], item["title"], "", item_text(item), "", item["title"], "", item["leads"])
+            row = _row(item["number"], item["title"], "", item_text(item), "", item["title"], "", _leads(item))
             row["state"] = "added"
         else:
             row = _row(
@@ -153,12 +156,12 @@ def compare(old, new):
                 item_text(item),
                 before["title"],
                 item["title"],
-                before["leads"],
-                item["leads"],
+                _leads(before),
+                _leads(item),
             )
         rows.append(row)
     for item in old_items.values():
-        row = _row(item["number"], item["title"], item_text(item), "", item["title"], "", item["leads"], "")
+        row = _row(item["number"], item["title"], item_text(item), "", item["title"], "", _leads(item), "")
         row["state"] = "removed"
         rows.append(row)
     return rows

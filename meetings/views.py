@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from meetings import audit, permissions, review, versions, workflow
+from meetings import audit, permissions, record_json, review, versions, workflow
 from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, CommentForm, ReplyForm, SilenceForm
 from meetings.models import ReviewComment, SilenceProcedure
 from meetings.permissions import get_meeting_or_404
@@ -46,7 +46,7 @@ def meeting_review(request, meeting_date):
     by_item = {}
     for comment in comments:
         by_item.setdefault(comment.item_key, []).append(comment)
-    items = [{**item, "comments": by_item.get(item["key"], [])} for item in version.snapshot.get("items", [])]
+    items = [{**item, "comments": by_item.get(item["key"], [])} for item in record_json.flat_items(version.snapshot)]
     is_current = version.pk == all_versions[-1].pk
     can_comment = is_current and permissions.can_comment(request.user, meeting) and version.open_for_comments
     can_reply = permissions.can_reply_to_comments(request.user, meeting)
@@ -138,7 +138,8 @@ def meeting_versions(request, meeting_date):
         new_key = request.GET.get("to", default_new)
         snapshots = {str(v.number): v.snapshot for v in all_versions}
         if "current" in (old_key, new_key):
-            snapshots["current"] = versions.snapshot(meeting)
+            current = meeting.adopted_record if meeting.is_adopted else record_json.record_document(meeting)
+            snapshots["current"] = current
         rows = versions.compare(snapshots[old_key], snapshots[new_key])
         context.update(
             {

@@ -5,6 +5,8 @@ the fields that go with it, saves and writes the audit row, all in one transacti
 out only once that transaction has committed.
 """
 
+import logging
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -12,9 +14,13 @@ from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from meetings import audit, emails, pdf, search, versions
-from meetings.models import AgendaItem, Meeting, MinutesVersion, SilenceProcedure
+from meetings import audit, drafting, emails, pdf, record_json, search
+from meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion, SilenceProcedure
+
+logger = logging.getLogger(__name__)
 
 Status = Meeting.Status
 
@@ -27,26 +33,100 @@ TRANSITIONS = {
     (Status.ADOPTED, Status.PUBLISHED): "publish",
 }
 
-# The title by which the standard agenda names the item that adopts the previous minutes.
-ADOPTION_ITEM_TITLE = "Adoption of the Minutes"
 # Sent when minutes are published, in the transaction and again once it commits; receivers must be
 # idempotent. The public side's page cache forgets its stamp on it.
 minutes_published = Signal()
+
+
+# A silence procedure gives coordinators at least this long to object.
+SILENCE_MINIMUM = timedelta(hours=24)
 
 
 class TransitionError(Exception):
     """A move the lifecycle does not allow; its message is meant for the user."""
 
 
+class NotReady(TransitionError):
+    """Minutes that are not fit to go out, be adopted or be published: `problems` lists why."""
+
+    def __init__(self, verb, problems):
+        intro = {
+            "circulate": _("These minutes cannot be circulated yet:"),
+            "adopt": _("These minutes cannot be adopted yet:"),
+            "publish": _("These minutes cannot be published yet:"),
+        }[verb]
+        super().__init__(" ".join([intro, *problems]))
+        self.problems = problems
+
+
+def problems(meeting, verb):
+    """Why `meeting`'s minutes are not ready to be circulated, adopted or published, as
+    translated sentences; empty when they are (and for any other verb). The drafting page shows
+    them before the step; the verbs below refuse while there are any."""
+    if verb not in ("circulate", "adopt", "publish"):
+        return []
+    found = []
+    if meeting.starts_at is None:
+        found.append(_("The time the meeting started is missing."))
+    attendance = meeting.attendance_list()
+    if not attendance:
+        found.append(_("No attendance is recorded."))
+    for row in attendance:
+        if row.status == Attendance.Status.PRESENT and not row.attendees.all():
+            found.append(
+                _("%(delegation)s is marked present without any representative.") % {"delegation": row.display_name}
+            )
+    for top in meeting.agenda():
+        for item in [top, *top.children]:
+            name = {"number": item.number, "title": item.title}
+            texts = [item.body, *(d.text for d in item.decisions.all()), *(p.text for p in item.action_points.all())]
+            if (
+                not any(text.strip() for text in texts)
+                and not item.children
+                and item.title not in drafting.OPTIONAL_ITEMS
+            ):
+                found.append(_("Item %(number)s (%(title)s) has no text.") % name)
+            placeholder = next(
+                (m.group(0) for text in [item.title, *texts] if (m := drafting.PLACEHOLDER_RE.search(text))), None
+            )
+            if item.title in drafting.PLACEHOLDER_TITLES:
+                placeholder = item.title
+            if placeholder:
+                found.append(
+                    _("Item %(number)s (%(title)s) still holds the placeholder “%(placeholder)s”.")
+                    % {**name, "placeholder": placeholder}
+                )
+    return found
+
+
+def _refuse_unless_ready(meeting, verb):
+    found = problems(meeting, verb)
+    if found:
+        raise NotReady(verb, found)
+
+
 def _locked(meeting):
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
+# What each verb asks of the minutes' state, in words for the person who tried.
+REFUSALS = {
+    "circulate": gettext_lazy("Only draft minutes can be circulated."),
+    "withdraw": gettext_lazy("Only circulated minutes can be withdrawn to draft."),
+    "adopt": gettext_lazy("Only circulated minutes can be adopted."),
+    "enter_archived_adoption": gettext_lazy("Only draft minutes can be entered as adopted from the archive."),
+    "publish": gettext_lazy("Only adopted minutes can be published."),
+}
+
+
+def allowed(meeting, verb):
+    """Whether `verb` may be applied to `meeting` in its current state (TRANSITIONS says which)."""
+    return any(source == meeting.status and name == verb for (source, _target), name in TRANSITIONS.items())
+
+
 def _check(meeting, target, verb):
     if TRANSITIONS.get((meeting.status, target)) != verb:
-        raise TransitionError(
-            f"Minutes that are {meeting.get_status_display().lower()} cannot be {target.label.lower()}."
-        )
+        raise TransitionError(str(REFUSALS[verb]))
 
 
 def _refresh(meeting, locked):
@@ -56,6 +136,8 @@ def _refresh(meeting, locked):
         "silence_procedure_ends_at",
         "adoption_outcome",
         "adoption_corrections",
+        "adopted_version_id",
+        "adopted_record",
         "published_at",
         "updated_at",
     ):
@@ -69,24 +151,39 @@ def _after_adoption(meeting):
     transaction.on_commit(lambda meeting_id=meeting.pk: pdf.store_official_record(meeting_id), robust=True)
 
 
+def _send_logged(func, *args):
+    try:
+        func(*args)
+    except Exception:
+        logger.exception("Sending %s failed after a committed change; the change stands.", func.__name__)
+
+
 def _after_commit(func, *args):
-    transaction.on_commit(partial(func, *args))
+    """Email once the change is committed. A failure (an SMTP server down) is logged and never
+    turns the committed change into an error page."""
+    transaction.on_commit(partial(_send_logged, func, *args), robust=True)
 
 
-def _set_adoption(locked, *, at_meeting, silence_procedure_ends_at, outcome, corrections):
+def _set_adoption(locked, version, *, at_meeting, silence_procedure_ends_at, outcome, corrections):
+    """Adopt `version` of the locked minutes: the adopted record is that version's document plus
+    the adoption, kept with the meeting so that nothing later changes what it says."""
     if (at_meeting is None) == (silence_procedure_ends_at is None):
-        raise TransitionError("Minutes are adopted either at a later meeting or by silence procedure.")
+        raise TransitionError(_("Minutes are adopted either at a later meeting or by silence procedure."))
     if at_meeting is not None and at_meeting.date <= locked.date:
-        raise TransitionError("Minutes are adopted at a later meeting than the one they record.")
+        raise TransitionError(_("Minutes are adopted at a later meeting than the one they record."))
     if outcome not in Meeting.AdoptionOutcome.values:
-        raise TransitionError("Choose how the minutes were adopted.")
+        raise TransitionError(_("Choose how the minutes were adopted."))
     if corrections and outcome != Meeting.AdoptionOutcome.WITH_CORRECTIONS:
-        raise TransitionError("Corrections go with the outcome 'adopted with corrections'.")
+        raise TransitionError(_("Corrections go with the outcome “adopted with corrections”."))
+    if version is None or version.meeting_id != locked.pk:
+        raise TransitionError(_("Only a circulated version of these minutes can be adopted."))
     locked.status = Status.ADOPTED
     locked.adopted_at_meeting = at_meeting
     locked.silence_procedure_ends_at = silence_procedure_ends_at
     locked.adoption_outcome = outcome
     locked.adoption_corrections = corrections
+    locked.adopted_version = version
+    locked.adopted_record = record_json.adopted_document(locked, version)
 
 
 def _cancel_running_silence(locked, now):
@@ -105,16 +202,20 @@ def enter_archived_adoption(
     corrections="",
     by=None,
 ):
-    """Record minutes that were adopted before they came into the portal (the back catalogue)."""
+    """Record minutes that were adopted before they came into the portal (the back catalogue): the
+    record as entered is frozen as a version first, and that version is what is adopted."""
     locked = _locked(meeting)
     _check(locked, Status.ADOPTED, "enter_archived_adoption")
+    version = _freeze_version(locked, by, comment_deadline=timezone.localdate(), from_archive=True)
     _set_adoption(
         locked,
+        version,
         at_meeting=at_meeting,
         silence_procedure_ends_at=silence_procedure_ends_at,
         outcome=outcome,
         corrections=corrections,
     )
+    # The archive's own text already says how it was adopted: no adoption item is written here.
     locked.save()
     audit.record(locked, by, "adopted", f"Entered as adopted from the archive: {locked.adoption_statement}.")
     _after_adoption(locked)
@@ -126,16 +227,11 @@ def circulate(meeting, by, comment_deadline):
     """Send the draft out for comments: freeze it as the next version. Returns that version."""
     locked = _locked(meeting)
     _check(locked, Status.CIRCULATED, "circulate")
+    _refuse_unless_ready(locked, "circulate")
     if comment_deadline < timezone.localdate():
-        raise TransitionError("The comment deadline cannot be in the past.")
-    number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = MinutesVersion.objects.create(
-        meeting=locked,
-        number=number,
-        circulated_by=by,
-        comment_deadline=comment_deadline,
-        snapshot=versions.snapshot(locked),
-    )
+        raise TransitionError(_("The comment deadline cannot be in the past."))
+    version = _freeze_version(locked, by, comment_deadline=comment_deadline)
+    number = version.number
     locked.status = Status.CIRCULATED
     locked.save()
     audit.record(
@@ -162,21 +258,41 @@ def withdraw(meeting, by):
     return _refresh(meeting, locked)
 
 
-def _link_adoption_item(meeting, at_meeting):
-    """Point the later meeting's "Adoption of the Minutes" item at these minutes, if it has one
-    not yet linked and its own record is still open."""
-    if at_meeting.is_adopted:
-        return
-    item = (
-        AgendaItem.objects.filter(
-            meeting=at_meeting, title__icontains=ADOPTION_ITEM_TITLE, minutes_to_adopt__isnull=True
-        )
-        .order_by("position", "id")
-        .first()
+def _freeze_version(locked, by, *, comment_deadline, from_archive=False):
+    """The record as it stands, frozen as the next numbered version (record_json's one document)."""
+    number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return MinutesVersion.objects.create(
+        meeting=locked,
+        number=number,
+        circulated_by=by,
+        comment_deadline=comment_deadline,
+        snapshot=record_json.record_document(locked),
+        from_archive=from_archive,
     )
-    if item is not None:
-        item.minutes_to_adopt = meeting
-        item.save(update_fields=["minutes_to_adopt"])
+
+
+def _write_adoption_item(meeting, at_meeting):
+    """Write the adoption into the adopting meeting's item linked to these minutes
+    (AgendaItem.minutes_to_adopt, the item's only identification), while that meeting's own record
+    is still a draft: the item then says how they were adopted, corrections included. Symmetry
+    note: whatever adopts at a meeting calls this, and only a draft's item is written."""
+    if at_meeting.status != Status.DRAFT:
+        return
+    item = AgendaItem.objects.filter(meeting=at_meeting, minutes_to_adopt=meeting).order_by("position", "id").first()
+    if item is None:
+        return
+    adoption = meeting.adopted_record["adoption"]
+    with_corrections = meeting.adoption_outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS and adoption["corrections"]
+    sentence = (
+        f"The Minutes were adopted with the following corrections: {adoption['corrections']}"
+        if with_corrections
+        else "The Minutes were adopted as a correct record."
+    )
+    if sentence in item.body:
+        return
+    item.body = f"{item.body.rstrip()}\n\n{sentence}" if item.body.strip() else sentence
+    item.revision += 1  # an editor open on this item must see the change, not overwrite it
+    item.save(update_fields=["body", "revision"])
 
 
 @transaction.atomic
@@ -185,23 +301,43 @@ def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECOR
     locked = _locked(meeting)
     _check(locked, Status.ADOPTED, "adopt")
     if at_meeting is None:
-        raise TransitionError("Choose the meeting at which the minutes were adopted.")
+        raise TransitionError(_("Choose the meeting at which the minutes were adopted."))
+    if Meeting.objects.select_for_update().get(pk=at_meeting.pk).is_adopted:
+        raise TransitionError(
+            _(
+                "The minutes of the meeting of %(date)s are already adopted, so they can no longer record "
+                "this adoption: choose a meeting whose minutes are still open."
+            )
+            % {"date": date_format(at_meeting.date, "j F Y")}
+        )
+    _refuse_unless_ready(locked, "adopt")
     # Minutes adopted here are adopted with their corrections written down; the back catalogue
     # (enter_archived_adoption) may only know that there were some.
     if outcome == Meeting.AdoptionOutcome.WITH_CORRECTIONS and not corrections.strip():
-        raise TransitionError("Minutes adopted with corrections need the corrections written down.")
+        raise TransitionError(_("Minutes adopted with corrections need the corrections written down."))
+    # What is adopted is the version the coordinators had: the latest circulated one.
     _set_adoption(
-        locked, at_meeting=at_meeting, silence_procedure_ends_at=None, outcome=outcome, corrections=corrections
+        locked,
+        locked.latest_version(),
+        at_meeting=at_meeting,
+        silence_procedure_ends_at=None,
+        outcome=outcome,
+        corrections=corrections,
     )
     _cancel_running_silence(locked, timezone.now())
     locked.save()
-    _link_adoption_item(locked, at_meeting)
+    _write_adoption_item(locked, at_meeting)
     audit.record(
         locked,
         by,
         "adopted",
-        f"{locked.get_adoption_outcome_display()} at the meeting of {date_format(at_meeting.date, 'j F Y')}.",
-        {"outcome": outcome, "corrections": corrections, "at_meeting": at_meeting.date.isoformat()},
+        f"{locked.adoption_statement}.",
+        {
+            "outcome": outcome,
+            "corrections": corrections,
+            "at_meeting": at_meeting.date.isoformat(),
+            "version": locked.adopted_version.number,
+        },
     )
     _after_adoption(locked)
     _after_commit(emails.notify_adopted, locked)
@@ -212,12 +348,16 @@ def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECOR
 def start_silence_procedure(meeting, by, ends_at):
     """Circulated minutes will be adopted at `ends_at` unless a coordinator breaks silence."""
     locked = _locked(meeting)
-    if locked.status != Status.CIRCULATED:
-        raise TransitionError("A silence procedure is started on circulated minutes only.")
+    # A silence procedure adopts the version under review: it may start wherever adopting may.
+    if not allowed(locked, "adopt"):
+        raise TransitionError(_("A silence procedure is started on circulated minutes only."))
     if ends_at <= timezone.now():
-        raise TransitionError("A silence procedure ends in the future.")
+        raise TransitionError(_("A silence procedure ends in the future."))
+    if ends_at < timezone.now() + SILENCE_MINIMUM:
+        raise TransitionError(_("A silence procedure lasts at least 24 hours."))
+    _refuse_unless_ready(locked, "adopt")
     if SilenceProcedure.objects.filter(meeting=locked, status=SilenceProcedure.Status.RUNNING).exists():
-        raise TransitionError("A silence procedure is already running for these minutes.")
+        raise TransitionError(_("A silence procedure is already running for these minutes."))
     procedure = SilenceProcedure.objects.create(
         meeting=locked, version=locked.latest_version(), ends_at=ends_at, started_by=by
     )
@@ -240,9 +380,9 @@ def break_silence(procedure, by, reason):
     locked = SilenceProcedure.objects.select_for_update().get(pk=procedure.pk)
     now = timezone.now()
     if locked.status != SilenceProcedure.Status.RUNNING or locked.ends_at <= now:
-        raise TransitionError("This silence procedure is no longer running.")
+        raise TransitionError(_("This silence procedure is no longer running."))
     if not reason.strip():
-        raise TransitionError("Say why you break silence.")
+        raise TransitionError(_("Say why you break silence."))
     locked.status = SilenceProcedure.Status.BROKEN
     locked.broken_at = now
     locked.broken_by = by
@@ -261,12 +401,16 @@ def adopt_by_silence(procedure, *, now=None):
     locked_meeting = _locked(procedure.meeting)
     locked = SilenceProcedure.objects.select_for_update().get(pk=procedure.pk)
     if locked.status != SilenceProcedure.Status.RUNNING:
-        raise TransitionError("This silence procedure is no longer running.")
+        raise TransitionError(_("This silence procedure is no longer running."))
     if locked.ends_at > now:
-        raise TransitionError("This silence procedure has not ended yet.")
+        raise TransitionError(_("This silence procedure has not ended yet."))
     _check(locked_meeting, Status.ADOPTED, "adopt")
+    latest = locked_meeting.latest_version()
+    if latest is None or locked.version_id != latest.pk:
+        raise TransitionError(_("This silence procedure was on a version that is no longer the one under review."))
     _set_adoption(
         locked_meeting,
+        locked.version,
         at_meeting=None,
         silence_procedure_ends_at=locked.ends_at,
         outcome=Meeting.AdoptionOutcome.CORRECT_RECORD,
@@ -302,6 +446,7 @@ def close_silence_procedures(now=None, meeting=None):
 def publish(meeting, *, by=None, at=None):
     locked = _locked(meeting)
     _check(locked, Status.PUBLISHED, "publish")
+    _refuse_unless_ready(locked, "publish")
     locked.status = Status.PUBLISHED
     locked.published_at = at or timezone.now()
     locked.save()

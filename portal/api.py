@@ -14,6 +14,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meetings import record_json
 from meetings.models import Meeting
 from portal.caching import published_page
 from portal.sitemaps import absolute_url
@@ -26,74 +27,56 @@ def _error(message, status):
     return JsonResponse({"detail": message}, status=status)
 
 
-def _time(value):
-    return value.strftime("%H:%M") if value else None
-
-
-def meeting_summary(meeting):
+def meeting_summary(meeting, record=None):
+    """A published meeting in the list: its address and title block, from its record as adopted."""
+    record = record_json.document_for(meeting) if record is None else record
+    written = record["meeting"]
     return {
         "date": meeting.date.isoformat(),
         "url": absolute_url(reverse("portal:api_meeting_detail", args=[meeting.date.isoformat()])),
         "html_url": absolute_url(meeting.get_absolute_url()),
         "pdf_url": absolute_url(meeting.get_pdf_url()),
-        "title": f"Minutes of the meeting {meeting.title}",
-        "starts_at": _time(meeting.starts_at),
-        "ends_at": _time(meeting.ends_at),
-        "venue": meeting.venue,
-        "presidency": {"name": meeting.presidency.name, "delegation": meeting.presidency.delegation.name},
+        "title": f"Minutes of the meeting {written['title']}",
+        "starts_at": written["starts_at"],
+        "ends_at": written["ends_at"],
+        "venue": written["venue"],
+        "presidency": written["presidency"],
         "published_at": meeting.published_at.isoformat(),
+        "official_record": _official_record(meeting),
     }
 
 
-def _item(item):
+def _official_record(meeting):
+    record = getattr(meeting, "official_record", None)
+    if record is None:
+        return None
+    certificate = record.signing_certificate
     return {
-        "number": item.number,
-        "title": item.title,
-        "leads": [link.delegation.name for link in item.lead_links.all()],
-        "body": item.body,
-        "body_html": item.body_html,
-        "action_points": [
-            {
-                "text": point.text,
-                "owners": [owner.name for owner in point.owners.all()],
-                "due_on": point.due_on.isoformat() if point.due_on else None,
-                "due_at_next_meeting": point.due_at_next_meeting,
-                "status": point.status,
-            }
-            for point in item.action_points.all()
-        ],
-        "decisions": [{"text": decision.text} for decision in item.decisions.all()],
-        "items": [_item(child) for child in item.children],
+        "sha256": record.sha256,
+        "signature": {
+            "status": "signed" if certificate else "unsigned",
+            "certificate_sha256": certificate.sha256_fingerprint if certificate else None,
+            "signed_at": record.signed_at.isoformat() if record.signed_at else None,
+        },
     }
 
 
 def meeting_document(meeting):
+    """The published record: the record as adopted (meetings/record_json.py, the same document as
+    the PDF's minutes.json), under the summary's addresses."""
+    record = record_json.document_for(meeting)
     return {
-        **meeting_summary(meeting),
-        "adoption": meeting.adoption_statement,
-        "attendance": [
-            {
-                "delegation": {"name": row.delegation.name, "slug": row.delegation.slug, "kind": row.delegation.kind},
-                "label": row.display_name,
-                "status": row.status,
-                "attendees": [
-                    {
-                        "honorific": attendee.honorific,
-                        "name": attendee.representative.name,
-                        "remote": attendee.remote,
-                    }
-                    for attendee in row.attendees.all()
-                ],
-            }
-            for row in meeting.attendance_list()
-        ],
-        "items": [_item(item) for item in meeting.agenda()],
+        **meeting_summary(meeting, record),
+        "version": record["version"],
+        "adoption": record["adoption"],
+        "attendance": record["attendance"],
+        "items": record["items"],
     }
 
 
 @published_page
 def api_meeting_list(request):
-    meetings = Meeting.objects.published().select_related("presidency__delegation").order_by("-date")
+    meetings = Meeting.objects.published().select_related("official_record__signing_certificate").order_by("-date")
     paginator = Paginator(meetings, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -122,7 +105,7 @@ def api_meeting_detail(request, meeting_date):
         return _error(_("No published minutes for this date."), 404)
     meeting = (
         Meeting.objects.published()
-        .select_related("presidency__delegation", "adopted_at_meeting")
+        .select_related("presidency__delegation", "adopted_at_meeting", "official_record__signing_certificate")
         .filter(date=day)
         .first()
     )

@@ -5,7 +5,7 @@ logged in, these pages show the public record only.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -59,14 +59,10 @@ def public_action_points():
     """Action points raised in published minutes, each with `public_status`: the status recorded at
     the latest published meeting that followed it up, else the status the raising minutes gave it.
     A follow-up in minutes not yet published never shows."""
-    latest_published_status = (
-        ActionPointFollowUp.objects.filter(action_point=OuterRef("pk"), meeting__status=PUBLISHED)
-        .order_by("-meeting__date")
-        .values("status")[:1]
-    )
     return (
         ActionPoint.objects.filter(agenda_item__meeting__status=PUBLISHED)
-        .annotate(public_status=Coalesce(Subquery(latest_published_status), "status"))
+        .with_tracking_status(ActionPointFollowUp.objects.filter(meeting__status=PUBLISHED))
+        .annotate(public_status=F("tracking_status"))
         .select_related("agenda_item__meeting", "agenda_item__parent")
         .prefetch_related(
             Prefetch("owners", queryset=Delegation.objects.order_by("name")),

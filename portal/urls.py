@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/<str:meeting_date>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<str:meeting_date>/minutes.pdf", views.meeting_pdf, name="meeting_pdf"),
     path("verify/", views.record_verify, name="record_verify"),
+    path("verify/certificate.pem", views.record_certificate, name="record_certificate"),
     path("search/", views.search, name="search"),
     path("feeds/minutes.atom", feeds.minutes_feed, name="minutes_feed"),
     path("feeds/meetings.ics", feeds.meetings_calendar, name="meetings_calendar"),

@@ -1,5 +1,6 @@
-"""Is this file an official record? Answered by the SHA-256 of its bytes alone: the upload is
-read to hash it and never kept."""
+"""Is this file an official record? Answered by the SHA-256 of its bytes, and by its signature
+(meetings/signing.py): valid, by which certificate, anything appended since. The upload is read
+and never kept."""
 
 import hashlib
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings.models import Meeting, OfficialRecord
+from meetings import signing
+from meetings.models import Meeting, OfficialRecord, RetiredRecordFile, SigningCertificate
 
 PDF_SIGNATURE = b"%PDF-"
 # Room for the multipart envelope around the file itself.
@@ -60,6 +62,33 @@ class Result:
     record: OfficialRecord | None
     # Whether the person asking may open the meeting's page (published, or they may see it).
     can_link: bool
+    signature: signing.SignatureCheck | None = None
+    # A file the record was stored as before it was re-signed: official bytes, since superseded.
+    earlier: RetiredRecordFile | None = None
+
+    @property
+    def meeting(self):
+        found = self.record or self.earlier
+        return found.meeting if found else None
+
+    @property
+    def signature_findings(self):
+        """What is wrong with the signature, one sentence each (empty when it is valid or absent)."""
+        check = self.signature
+        if check is None or not check.signed:
+            return []
+        if not check.readable:
+            return [_("Its digital signature cannot be read.")]
+        findings = []
+        if not check.intact:
+            findings.append(_("The signed content was altered after it was signed: the signature does not match it."))
+        elif check.isu_certificate is None:
+            findings.append(_("It is signed with a certificate that is not the ISU's."))
+        if check.appended_after_signing:
+            findings.append(_("Something was added to the file after it was signed."))
+        elif check.intact and not check.certified_no_changes:
+            findings.append(_("It is not certified as allowing no changes."))
+        return findings
 
 
 def sha256_of(upload):
@@ -73,5 +102,31 @@ def sha256_of(upload):
 def check(upload, user):
     digest = sha256_of(upload)
     record = OfficialRecord.objects.select_related("meeting__adopted_at_meeting").filter(sha256=digest).first()
-    can_link = bool(record) and Meeting.objects.visible_to(user).filter(pk=record.meeting_id).exists()
-    return Result(sha256=digest, record=record, can_link=can_link)
+    earlier = None
+    if record is None:
+        earlier = RetiredRecordFile.objects.select_related("meeting__adopted_at_meeting").filter(sha256=digest).first()
+    upload.seek(0)
+    signature = signing.check(upload.read(), SigningCertificate.objects.all())
+    result = Result(sha256=digest, record=record, can_link=False, signature=signature, earlier=earlier)
+    meeting = result.meeting
+    result.can_link = meeting is not None and Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
+    return result
+
+
+@dataclass(frozen=True)
+class PublishedCertificate:
+    pem: str
+    sha256_fingerprint: str
+    subject: str
+
+
+def published_certificate():
+    """The certificate that signs new official records, as /verify/ shows and serves it."""
+    certificate = signing.current_certificate()
+    if certificate is None:
+        return None
+    return PublishedCertificate(
+        pem=signing.certificate_pem(certificate),
+        sha256_fingerprint=signing.fingerprint(certificate),
+        subject=certificate.subject.human_friendly,
+    )

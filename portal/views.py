@@ -5,13 +5,13 @@ import logging
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 
-from meetings import pdf, permissions
+from meetings import pdf, permissions, record_json
 from meetings.models import Meeting
 from meetings.permissions import get_meeting_or_404
 from portal import search as search_index
@@ -44,8 +44,8 @@ def meeting_detail(request, meeting_date):
         return redirect(meeting, permanent=True)
     context = {
         "meeting": meeting,
-        "attendance": meeting.attendance_list(),
-        "agenda": meeting.agenda(),
+        # Adopted minutes show their record as adopted; drafts the record as it stands (one template).
+        "record": record_json.document_for(meeting),
         "official_record": pdf.stored_record(meeting),
         "can_edit": permissions.can_edit_meeting(request.user, meeting),
     }
@@ -106,8 +106,19 @@ def record_verify(request):
             if form.is_valid():
                 result = verification.check(form.cleaned_data["document"], request.user)
     context = {"form": form, "result": result, "refused": refused, "max_mb": settings.VERIFY_MAX_UPLOAD // 2**20}
+    context["certificate"] = verification.published_certificate()
     status = 400 if refused or form.errors else 200
     return render(request, "portal/record_verify.html", context, status=status)
+
+
+def record_certificate(request):
+    """The certificate that signs official records, for anyone to check a signature against."""
+    certificate = verification.published_certificate()
+    if certificate is None:
+        raise Http404(_("Official records are not signed on this site."))
+    response = HttpResponse(certificate.pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="certificate.pem"'
+    return response
 
 
 @published_page

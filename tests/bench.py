@@ -130,6 +130,40 @@ def bench_import(client):
     emit("import_write_seed_queries", count_queries(write), "queries")
     emit("import_write_seed_ms", median_ms(write, 5), "ms")
 
+    # The seed's official PDF read back from its minutes.json and written (a day later, rolled back).
+    import io
+
+    from meetings import pdf
+    from meetings.models import Meeting
+
+    try:
+        content = pdf.render_minutes_pdf(Meeting.objects.get(date="2018-09-25"))
+    except pdf.PdfUnavailable:
+        content = None
+    if content is not None:
+
+        def roundtrip():
+            parsed = importer.read_minutes(io.BytesIO(content), name="seed.pdf", matcher=matcher)
+            parsed.record["meeting"]["date"] = parsed.meeting["date"] = "2018-09-26"
+            try:
+                with transaction.atomic():
+                    importer.write(parsed)
+                    assert parsed.exact
+                    raise RolledBack
+            except RolledBack:
+                pass
+
+        emit("import_roundtrip_pdf_ms", median_ms(roundtrip, 5), "ms")
+
+    from tests.meetings.test_importer_sources import seed_docx
+
+    docx = seed_docx()
+    emit(
+        "import_docx_seed_ms",
+        median_ms(lambda: importer.read_minutes(io.BytesIO(docx), name="seed.docx", matcher=matcher), 10),
+        "ms",
+    )
+
 
 SEARCH_VOCABULARY = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in "aeiou" for c in ("ra", "lon", "mit", "sen")]
 SEARCH_NEEDLE = "Tuvalu"  # a word that a fixed handful of meetings mention, however many there are
@@ -354,7 +388,30 @@ def bench_item_save(client):
     emit("item_save_ms", median_ms(save, 15), "ms")
 
 
+def bench_signing(client):
+    """Signing the seed's official PDF (a PAdES certification signature with the visible seal),
+    and how much bigger the signed file is than the rendering."""
+    from pathlib import Path
+
+    from meetings import pdf, record_json, signing
+    from meetings.models import Meeting
+    from tests.signing_keys import make_key_pair
+
+    seed = Meeting.objects.get(date="2018-09-25")
+    rendering = pdf.render_minutes_pdf(seed)
+    folder = Path(tempfile.mkdtemp(prefix="ccm-bench-keys-"))
+    try:
+        key = signing.load_key(*make_key_pair(folder, "Bench ISU")[:2])
+        adoption = pdf.mark(record_json.document_for(seed))
+        signed = signing.sign(rendering, adoption=adoption, key=key).content
+        emit("sign_ms", median_ms(lambda: signing.sign(rendering, adoption=adoption, key=key), 7), "ms")
+        emit("signed_pdf_size_ratio", len(signed) / len(rendering), "ratio")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 BENCHES = [
+    bench_signing,
     bench_meeting_page,
     bench_pdf,
     bench_import,

@@ -120,3 +120,39 @@ def demo_in_progress(db):
     from meetings.models import Meeting
 
     return {m.date.isoformat(): m for m in Meeting.objects.all()}
+
+
+@pytest.fixture(scope="session")
+def _key_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing-keys")
+
+
+@pytest.fixture(scope="session")
+def _isu_key_pair(_key_folder):
+    from tests.signing_keys import make_key_pair
+
+    return make_key_pair(_key_folder, "ISU test")
+
+
+@pytest.fixture(scope="session")
+def _other_key_pair(_key_folder):
+    from tests.signing_keys import make_key_pair
+
+    return make_key_pair(_key_folder, "Not the ISU")
+
+
+@pytest.fixture
+def isu_signing_key(settings, _isu_key_pair):
+    """The ISU's key is configured: official records are signed with it. Returns its fingerprint."""
+    settings.SIGNING_KEY_FILE, settings.SIGNING_CERT_FILE, fingerprint = map(str, _isu_key_pair)
+    settings.SIGNING_KEY_PASSPHRASE = ""
+    return fingerprint
+
+
+@pytest.fixture
+def other_key(settings, _other_key_pair):
+    """A key that is not the ISU's, loaded as pyHanko would sign with it."""
+    from meetings import signing
+
+    key_file, cert_file, _ = _other_key_pair
+    return signing.load_key(key_file, cert_file)

@@ -159,7 +159,7 @@ def meeting_in(status, by=None, items=2):
     from meetings import workflow
 
     meeting = MeetingFactory()
-    AttendanceFactory(meeting=meeting)
+    AttendeeFactory(attendance__meeting=meeting)
     for position in range(items):
         AgendaItemFactory(meeting=meeting, position=position)
     if status == Meeting.Status.DRAFT:
@@ -171,4 +171,15 @@ def meeting_in(status, by=None, items=2):
     if status == Meeting.Status.ADOPTED:
         return meeting
     workflow.publish(meeting, by=by)
+    return meeting
+
+
+def write_up(meeting):
+    """Fill in what a draft still lacks before it can go out (workflow.problems): someone
+    present, and text under every item that needs it; as staff would before circulating."""
+    if not meeting.attendance.exists():
+        AttendeeFactory(attendance__meeting=meeting)
+    for item in AgendaItem.objects.filter(meeting=meeting, body="", sub_items__isnull=True):
+        item.body = "The Committee took note."
+        item.save()
     return meeting

@@ -27,7 +27,8 @@ def body_text(content, furniture=()):
         page = re.sub(r"Page \d+ of \d+", " ", page)
         for repeated in furniture:
             page = page.replace(repeated, " ")
-        pages.append(re.sub(r"(\s*(•|\d+\.))+\s*$", "", page.strip()))
+        # Markers are short numbers after a space: a page ending "… due in March 2019." keeps its year.
+        pages.append(re.sub(r"(\s+(•|\d{1,2}\.))+\s*$", "", page.strip()))
     text = re.sub(r"\s+", " ", " ".join(pages))
     # A line broken after a hyphen ("sub-" / "regions") reads back with a space after it.
     return re.sub(r"(\w)- (\w)", r"\1-\2", text)

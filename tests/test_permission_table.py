@@ -1,4 +1,4 @@
-"""Who gets what, for every URL the site answers: the resolver's patterns × four personas.
+"""Who gets what, for every URL the site answers: the resolver's patterns × five personas.
 A URL without a row here fails, and so does a row naming no URL."""
 
 import datetime
@@ -13,76 +13,78 @@ from meetings import review, workflow
 from meetings.models import Meeting
 from tests.factories import later_meeting, meeting_in
 
-PERSONAS = ("anonymous", "coordinator", "isu_staff", "admin")
+PERSONAS = ("anonymous", "outsider", "coordinator", "isu_staff", "admin")
 SKIPPED_PREFIXES = ("admin/", "static/", "media/")
 
 
-def _row(anonymous, coordinator, isu_staff, admin):
-    return dict(zip(PERSONAS, (anonymous, coordinator, isu_staff, admin), strict=True))
+def _row(anonymous, outsider, coordinator, isu_staff, admin):
+    return dict(zip(PERSONAS, (anonymous, outsider, coordinator, isu_staff, admin), strict=True))
 
 
-# url name: expected status per persona. Staff and coordinators' pages (meetings:) send the
-# anonymous to log in and back (302), whether the meeting exists or not. Pages about one meeting:
-# 404 to a logged-in user who may not see it, 403 to whoever may see it but not act. Mutations
-# answer a redirect (302) when they ran.
+# url name: expected status per persona (an outsider is logged in but has no role: they see what
+# the public sees). Staff and coordinators' pages (meetings:) send the anonymous to log in and back
+# (302), whether the meeting exists or not. Pages about one meeting: 404 to a logged-in user who
+# may not see it, 403 to whoever may see it but not act. Mutations answer a redirect (302) when
+# they ran.
 TABLE = {
-    "portal:home": _row(200, 200, 200, 200),
-    "portal:meeting_archive": _row(200, 200, 200, 200),
-    "portal:meeting_detail": _row(404, 200, 200, 200),  # circulated minutes
-    "portal:meeting_pdf": _row(404, 404, 200, 200),  # a draft
-    "meetings:meeting_review": _row(302, 200, 200, 200),
-    "meetings:comment_create": _row(302, 302, 302, 302),
-    "meetings:comment_reply": _row(302, 403, 302, 302),
-    "meetings:meeting_versions": _row(302, 200, 200, 200),
-    "meetings:meeting_history": _row(302, 403, 200, 200),
-    "meetings:meeting_circulate": _row(302, 404, 302, 302),  # a draft
-    "meetings:meeting_withdraw": _row(302, 403, 302, 302),
-    "meetings:meeting_adopt": _row(302, 403, 302, 302),
-    "meetings:silence_start": _row(302, 403, 302, 302),
-    "meetings:silence_break": _row(302, 302, 403, 403),  # coordinators break silence, staff don't
-    "meetings:meeting_publish": _row(302, 403, 302, 302),  # adopted minutes
+    "portal:home": _row(200, 200, 200, 200, 200),
+    "portal:meeting_archive": _row(200, 200, 200, 200, 200),
+    "portal:meeting_detail": _row(404, 404, 200, 200, 200),  # circulated minutes
+    "portal:meeting_pdf": _row(404, 404, 404, 200, 200),  # a draft
+    "meetings:meeting_review": _row(302, 404, 200, 200, 200),
+    "meetings:comment_create": _row(302, 404, 302, 302, 302),
+    "meetings:comment_reply": _row(302, 404, 403, 302, 302),
+    "meetings:meeting_versions": _row(302, 404, 200, 200, 200),
+    "meetings:meeting_history": _row(302, 404, 403, 200, 200),
+    "meetings:meeting_circulate": _row(302, 404, 404, 302, 302),  # a draft
+    "meetings:meeting_withdraw": _row(302, 404, 403, 302, 302),
+    "meetings:meeting_adopt": _row(302, 404, 403, 302, 302),
+    "meetings:silence_start": _row(302, 404, 403, 302, 302),
+    "meetings:silence_break": _row(302, 404, 302, 403, 403),  # coordinators break silence, staff don't
+    "meetings:meeting_publish": _row(302, 404, 403, 302, 302),  # adopted minutes
     # Each role's home: the router sends everyone somewhere; the coordinators' home is theirs.
-    "meetings:role_home": _row(302, 302, 302, 302),
-    "meetings:coordinator_home": _row(302, 200, 403, 403),
+    "meetings:role_home": _row(302, 302, 302, 302, 302),
+    "meetings:coordinator_home": _row(302, 403, 200, 403, 403),
     # Drafting (ISU staff only): pages about a draft are 404 to a logged-in user who may not see
     # it; the workspace and new-meeting pages refuse other users.
-    "meetings:drafting_workspace": _row(302, 403, 200, 200),
-    "meetings:drafting_meeting_new": _row(302, 403, 200, 200),
-    "meetings:drafting_preview": _row(302, 403, 200, 200),
-    "meetings:drafting_meeting": _row(302, 404, 200, 200),  # a draft
-    "meetings:drafting_attendance": _row(302, 404, 200, 200),
-    "meetings:drafting_follow_up": _row(302, 404, 302, 302),  # an empty follow-up: back, with a message
-    "meetings:drafting_item_add": _row(302, 404, 302, 302),
-    "meetings:drafting_item": _row(302, 404, 200, 200),
-    "meetings:drafting_item_remove": _row(302, 404, 302, 302),
-    "meetings:drafting_item_move": _row(302, 404, 302, 302),
+    "meetings:drafting_workspace": _row(302, 403, 403, 200, 200),
+    "meetings:drafting_meeting_new": _row(302, 403, 403, 200, 200),
+    "meetings:drafting_preview": _row(302, 403, 403, 200, 200),
+    "meetings:drafting_meeting": _row(302, 404, 404, 200, 200),  # a draft
+    "meetings:drafting_attendance": _row(302, 404, 404, 200, 200),
+    "meetings:drafting_follow_up": _row(302, 404, 404, 302, 302),  # an empty follow-up: back, with a message
+    "meetings:drafting_item_add": _row(302, 404, 404, 302, 302),
+    "meetings:drafting_item": _row(302, 404, 404, 200, 200),
+    "meetings:drafting_item_remove": _row(302, 404, 404, 302, 302),
+    "meetings:drafting_item_move": _row(302, 404, 404, 302, 302),
     # Importing the back catalogue: ISU staff only, no trace for any other logged-in user.
-    "meetings:meeting_import": _row(302, 404, 200, 200),
-    "meetings:meeting_import_confirm": _row(302, 404, 302, 302),  # a tampered preview: back to the form
+    "meetings:meeting_import": _row(302, 404, 404, 200, 200),
+    "meetings:meeting_import_confirm": _row(302, 404, 404, 302, 302),  # a tampered preview: back to the form
     # The public portal: published records only, the same for everyone.
-    "portal:record_verify": _row(200, 200, 200, 200),
-    "portal:search": _row(200, 200, 200, 200),
-    "portal:minutes_feed": _row(200, 200, 200, 200),
-    "portal:meetings_calendar": _row(200, 200, 200, 200),
-    "portal:api_meeting_list": _row(200, 200, 200, 200),
-    "portal:api_meeting_detail": _row(404, 404, 404, 404),  # circulated minutes are not open data
-    "portal:api_openapi": _row(200, 200, 200, 200),
-    "portal:action_point_index": _row(200, 200, 200, 200),
-    "portal:delegation_index": _row(200, 200, 200, 200),
-    "portal:delegation_detail": _row(200, 200, 200, 200),
-    "portal:presidency_index": _row(200, 200, 200, 200),
-    "portal:presidency_detail": _row(200, 200, 200, 200),
-    "set_language": _row(302, 302, 302, 302),
-    "sitemap": _row(200, 200, 200, 200),
-    "healthz": _row(200, 200, 200, 200),
-    "login": _row(200, 200, 200, 200),
-    "logout": _row(405, 405, 405, 405),  # POST only
-    "password_change": _row(302, 200, 200, 200),
-    "password_change_done": _row(302, 200, 200, 200),
-    "password_reset": _row(200, 200, 200, 200),
-    "password_reset_done": _row(200, 200, 200, 200),
-    "password_reset_confirm": _row(200, 200, 200, 200),  # an invalid link: the "no longer works" page
-    "password_reset_complete": _row(200, 200, 200, 200),
+    "portal:record_verify": _row(200, 200, 200, 200, 200),
+    "portal:record_certificate": _row(404, 404, 404, 404, 404),  # the same for all; 404 here, as no key is set
+    "portal:search": _row(200, 200, 200, 200, 200),
+    "portal:minutes_feed": _row(200, 200, 200, 200, 200),
+    "portal:meetings_calendar": _row(200, 200, 200, 200, 200),
+    "portal:api_meeting_list": _row(200, 200, 200, 200, 200),
+    "portal:api_meeting_detail": _row(404, 404, 404, 404, 404),  # circulated minutes are not open data
+    "portal:api_openapi": _row(200, 200, 200, 200, 200),
+    "portal:action_point_index": _row(200, 200, 200, 200, 200),
+    "portal:delegation_index": _row(200, 200, 200, 200, 200),
+    "portal:delegation_detail": _row(200, 200, 200, 200, 200),
+    "portal:presidency_index": _row(200, 200, 200, 200, 200),
+    "portal:presidency_detail": _row(200, 200, 200, 200, 200),
+    "set_language": _row(302, 302, 302, 302, 302),
+    "sitemap": _row(200, 200, 200, 200, 200),
+    "healthz": _row(200, 200, 200, 200, 200),
+    "login": _row(200, 200, 200, 200, 200),
+    "logout": _row(405, 405, 405, 405, 405),  # POST only
+    "password_change": _row(302, 200, 200, 200, 200),
+    "password_change_done": _row(302, 200, 200, 200, 200),
+    "password_reset": _row(200, 200, 200, 200, 200),
+    "password_reset_done": _row(200, 200, 200, 200, 200),
+    "password_reset_confirm": _row(200, 200, 200, 200, 200),  # an invalid link: the "no longer works" page
+    "password_reset_complete": _row(200, 200, 200, 200, 200),
 }
 
 POST_ONLY = {
@@ -192,6 +194,7 @@ def sample(name, world):
         "meetings:meeting_import": ((), None),
         "meetings:meeting_import_confirm": ((), {"payload": "tampered", "status": "draft"}),
         "portal:record_verify": ((), None),
+        "portal:record_certificate": ((), None),
         "portal:search": ((), None),
         "portal:minutes_feed": ((), None),
         "portal:meetings_calendar": ((), None),

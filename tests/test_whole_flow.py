@@ -22,7 +22,8 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     coordinator.save()
     meeting = meeting_in(Meeting.Status.DRAFT)
     later = later_meeting(meeting)
-    adoption_item = AgendaItemFactory(meeting=later, title="Adoption of the Minutes")
+    # The later meeting's adoption item names these minutes (drafting.create_meeting links it so).
+    adoption_item = AgendaItemFactory(meeting=later, title="Adoption of the Minutes", body="", minutes_to_adopt=meeting)
     day = meeting.date.isoformat()
     staff, coord, public = Client(), Client(), Client()
     staff.force_login(isu_staff)
@@ -61,7 +62,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
         )
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.ADOPTED
     adoption_item.refresh_from_db()
-    assert adoption_item.minutes_to_adopt_id == meeting.pk
+    assert adoption_item.body == "The Minutes were adopted as a correct record."
     assert public.get(meeting.get_absolute_url()).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):

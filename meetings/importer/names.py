@@ -3,28 +3,11 @@
 import re
 import unicodedata
 
-from delegations.models import Delegation, DelegationAlias
+from delegations.models import Delegation, DelegationAlias, Representative
 
 ROLE_SPLIT_RE = re.compile(r"\s+[–—-]\s+")
-# Names the committee's records use for the same delegation, normalised (see `normalise`).
-SYNONYMS = [
-    {"lao pdr", "lao people s democratic republic", "laos"},
-    {"netherlands", "the netherlands", "kingdom of the netherlands"},
-    {"bosnia and herzegovina", "bosnia herzegovina"},
-    {"cmc", "cluster munition coalition"},
-    {"icrc", "international committee of the red cross"},
-    {"unoda", "united nations office for disarmament affairs"},
-    {
-        "isu ccm",
-        "ccm isu",
-        "implementation support unit",
-        "secretariat ccm isu",
-        "secretariat isu ccm",
-        "isu",
-        "ccm implementation support unit",
-    },
-    {"united kingdom", "uk", "united kingdom of great britain and northern ireland"},
-]
+# "Sri Lanka (9MSP President)", "Cluster Munition Coalition (CMC)": a name and a note in brackets.
+BRACKETED_RE = re.compile(r"^(.*?\S)\s*\(([^()]+)\)$")
 
 
 def normalise(name):
@@ -42,38 +25,42 @@ def person_key(name):
 
 
 class DelegationMatcher:
-    """Recognise a delegation by its name, an alias, or a known variant of either."""
+    """Recognise a delegation by its name or one of its aliases (the DelegationAlias table)."""
 
-    def __init__(self, names):
-        # names: {written name or alias: canonical delegation name}
+    def __init__(self, names, people=()):
+        # names: {written name or alias: canonical delegation name}; people: (person's name, delegation name)
         self.keys = {}
         for written, canonical in names.items():
             self.keys[normalise(written)] = canonical
-        for group in SYNONYMS:
-            canonical = next((self.keys[key] for key in group if key in self.keys), None)
-            if canonical:
-                for key in group:
-                    self.keys.setdefault(key, canonical)
+        self.people = {}
+        for person, delegation in people:
+            self.people.setdefault(person_key(person), set()).add(delegation)
 
     @classmethod
     def from_db(cls):
-
         names = {name: name for name in Delegation.objects.values_list("name", flat=True)}
         names.update(dict(DelegationAlias.objects.values_list("name", "delegation__name")))
-        return cls(names)
+        people = Representative.objects.values_list("name", "delegation__name")
+        return cls(names, people)
+
+    def person_delegations(self, name):
+        """The delegations a person of this name is known to represent (empty when unknown)."""
+        return self.people.get(person_key(name), set())
 
     def match(self, written):
-        return self.keys.get(normalise(written))
+        return self.keys.get(normalise(written)) if written else None
 
     def split_label(self, line):
-        """(delegation, label) for an attendance line such as "Sri Lanka – 9MSP Presidency";
-        the label is the line as written when it differs from the delegation's name, and the
-        delegation is None when no part of the line is known."""
+        """(delegation, label) for an attendance line such as "Sri Lanka – 9MSP Presidency" or
+        "ICRC (Legal Adviser)"; the label is the line as written when it differs from the
+        delegation's name, and the delegation is None when no part of the line is known."""
         found = self.match(line)
         if not found:
             parts = ROLE_SPLIT_RE.split(line)
             if len(parts) > 1:
                 found = self.match(parts[0]) or self.match(parts[-1])
+        if not found and (bracketed := BRACKETED_RE.match(line)):
+            found = self.match(bracketed.group(1)) or self.match(bracketed.group(2))
         if found:
             return found, "" if line == found else line
         return None, ""

@@ -1,18 +1,20 @@
 """Checking a ParsedMinutes against the portal and writing it as a record, one transaction per file."""
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, Presidency, Representative
-from meetings import workflow
+from meetings import audit, workflow
 from meetings.importer.names import person_key
 from meetings.importer.parsing import PREVIOUS_MINUTES_RE, adopted_minutes
 from meetings.importer.problems import ImportProblem
-from meetings.models import AgendaItem, Attendance, Attendee, ItemLead, Meeting
+from meetings.importer.record import ATTACHMENT, normalised
+from meetings.models import ActionPoint, AgendaItem, Attendance, Attendee, Decision, ItemLead, Meeting
+from meetings.record_json import record_document
 
 
 def adopting_meeting(minutes_date):
@@ -122,6 +124,10 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
                         date=parsed.date, status=existing.get_status_display().lower()
                     )
                 )
+            replaced = {
+                "items": existing.agenda_items.count(),
+                "attendance": existing.attendance.count(),
+            }
             existing.agenda_items.all().delete()
             existing.attendance.all().delete()
         delegations = {d.name: d for d in Delegation.objects.all()}
@@ -135,10 +141,21 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
         meeting.venue = info["venue"]
         meeting.presidency = Presidency.objects.current(parsed.date)
         meeting.save()
+        if existing:
+            audit.record(
+                meeting,
+                by,
+                "import.replaced",
+                "Replaced the draft with imported minutes; its items and attendance were removed.",
+                {"items": [replaced["items"], None], "attendance": [replaced["attendance"], None]},
+            )
 
+        # The portal's own record names people exactly; text is matched tolerantly ("Sheila N. Mweemba").
+        exact = parsed.origin == ATTACHMENT
+        key_of = (lambda name: name) if exact else person_key
         people = {}
         for rep in Representative.objects.filter(delegation__in=delegations.values()):
-            people.setdefault((rep.delegation_id, person_key(rep.name)), rep)
+            people.setdefault((rep.delegation_id, key_of(rep.name)), rep)
         attendees = []
         for position, row in enumerate(parsed.attendance, start=1):
             delegation = delegations[row["delegation"]]
@@ -147,7 +164,7 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
             )
             seen = set()
             for rep_position, person in enumerate(row["representatives"], start=1):
-                key = (delegation.pk, person_key(person["name"]))
+                key = (delegation.pk, key_of(person["name"]))
                 representative = people.get(key)
                 if representative is None:
                     representative = Representative.objects.create(
@@ -192,6 +209,28 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
                 parents[top] = item
             for lead_position, name in enumerate(dict.fromkeys(entry["leads"])):
                 ItemLead.objects.create(agenda_item=item, delegation=delegations[name], position=lead_position)
+            for position, text in enumerate(entry.get("decisions", []), start=1):
+                Decision.objects.create(agenda_item=item, text=text, position=position)
+            for position, point in enumerate(entry.get("action_points", []), start=1):
+                due = point.get("due")
+                action_point = ActionPoint.objects.create(
+                    agenda_item=item,
+                    text=point["text"],
+                    due_at_next_meeting=due == "next meeting",
+                    due_on=date.fromisoformat(due) if due and due != "next meeting" else None,
+                    status=point.get("status") or ActionPoint.Status.OPEN,
+                    position=position,
+                )
+                action_point.owners.set([delegations[name] for name in point.get("owners", [])])
+        if exact:
+            _check_equal(parsed, meeting)
+        audit.record(
+            meeting,
+            by,
+            "imported",
+            f"Imported the minutes: {len(parsed.attendance)} attendance rows, {len(parsed.items)} items.",
+            {"attendance": [None, len(parsed.attendance)], "items": [None, len(parsed.items)]},
+        )
 
         if status != "draft":
             at_meeting = None
@@ -219,6 +258,61 @@ def _write(parsed, status, create_delegations, replace, adopted_at, silence_proc
                 raise ImportProblem(str(exc)) from None
         link_previous_minutes(parsed, meeting, by=by)
     return meeting
+
+
+# What a record read from minutes.json must give back unchanged, field for field.
+COMPARED_MEETING_FIELDS = ("date", "starts_at", "ends_at", "venue")
+
+
+def _comparable(record):
+    meeting = record.get("meeting") or {}
+
+    def item(entry):
+        return {
+            "title": entry.get("title"),
+            "leads": entry.get("leads", []),
+            "body": entry.get("body"),
+            "decisions": [d.get("text") if isinstance(d, dict) else d for d in entry.get("decisions", [])],
+            "action_points": [
+                {"text": p.get("text"), "owners": p.get("owners", []), "due": p.get("due")}
+                for p in entry.get("action_points", [])
+            ],
+            "items": [item(child) for child in entry.get("items", [])],
+        }
+
+    return {
+        "meeting": {key: meeting.get(key) for key in COMPARED_MEETING_FIELDS},
+        "attendance": [
+            {
+                "delegation": row.get("delegation"),
+                "label": row.get("label") or row.get("delegation"),
+                "representatives": [
+                    {"honorific": p.get("honorific"), "name": p.get("name"), "remote": bool(p.get("remote"))}
+                    for p in row.get("representatives", [])
+                ],
+            }
+            for row in record.get("attendance", [])
+            if row.get("status", "present") == "present"
+        ],
+        "apologies": [
+            a.get("label") or a.get("delegation") if isinstance(a, dict) else a for a in record.get("apologies", [])
+        ],
+        "items": [item(entry) for entry in record.get("items", [])],
+    }
+
+
+def _check_equal(parsed, meeting):
+    """Refuse (and so roll back) a record read from minutes.json that does not come out equal to it."""
+    written = record_document(meeting)
+    original, copy = _comparable(normalised(parsed.record)), _comparable(normalised(written))
+    if original != copy:
+        differing = [key for key in original if original[key] != copy[key]]
+        raise ImportProblem(
+            _("a record equal to the PDF's minutes.json, but it differs in: {fields}").format(
+                fields=", ".join(differing)
+            )
+        )
+    parsed.exact = True
 
 
 def link_previous_minutes(parsed, meeting, *, by=None):

@@ -1,5 +1,7 @@
 """Template filters for showing the record."""
 
+from datetime import datetime
+
 from django import template
 
 from meetings.markup import render_markdown
@@ -10,3 +12,12 @@ register = template.Library()
 @register.filter
 def markdown(text):
     return render_markdown(text)
+
+
+@register.filter
+def isodate(value):
+    """A date or date-time of the record document (ISO text) as a date or datetime, for `|date`."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed.date() if len(value) == 10 else parsed

@@ -3,7 +3,7 @@ as booleans from meetings/permissions.py and the small forms that go with them."
 
 from django import template
 
-from meetings import permissions
+from meetings import permissions, workflow
 from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, SilenceForm
 from meetings.models import SilenceProcedure
 
@@ -33,7 +33,22 @@ def workflow_actions(context, meeting):
     }
     actions["circulate_form"] = CirculateForm() if actions["can_circulate"] else None
     actions["adopt_form"] = AdoptForm(meeting=meeting) if actions["can_adopt"] else None
-    actions["silence_form"] = SilenceForm() if actions["can_start_silence"] else None
+    version = meeting.latest_version() if actions["can_start_silence"] else None
+    actions["silence_form"] = (
+        SilenceForm(comment_deadline=version.comment_deadline if version else None)
+        if actions["can_start_silence"]
+        else None
+    )
+    # What stops the next step, shown before anyone clicks (the verb refuses it anyway).
+    next_verb = next(
+        (
+            verb
+            for verb in ("circulate", "adopt", "publish")
+            if actions[f"can_{verb}"] or (verb == "adopt" and actions["can_start_silence"])
+        ),
+        None,
+    )
+    actions["problems"] = workflow.problems(meeting, next_verb) if next_verb else []
     actions["break_form"] = BreakSilenceForm() if actions["can_break_silence"] else None
     actions["any"] = any(value for key, value in actions.items() if key.startswith("can_"))
     return actions

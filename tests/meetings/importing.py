@@ -12,6 +12,15 @@ def load_reference_data():
     load(data)
 
 
+def demo_names():
+    """{written name or alias: delegation name} as the demo's reference data holds them."""
+    names = {}
+    for entry in json.loads(DEMO_FILE.read_text(encoding="utf-8"))["delegations"]:
+        names[entry["name"]] = entry["name"]
+        names.update(dict.fromkeys(entry["aliases"], entry["name"]))
+    return names
+
+
 # One entry per line, no blank lines; "N|" page footers; sub-item numbers alone on their line;
 # a letterhead line in French; a paragraph cut by a page footer.
 ONE_PER_LINE = """\

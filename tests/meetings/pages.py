@@ -27,3 +27,14 @@ def form_data(response, *names):
         else:
             _fields(form, data)
     return data
+
+
+def admin_form_data(response):
+    """The initial data of an admin change page: its form and every inline formset."""
+    data = {}
+    _fields(response.context["adminform"].form, data)
+    for inline in response.context["inline_admin_formsets"]:
+        _fields(inline.formset.management_form, data)
+        for sub in inline.formset.forms:
+            _fields(sub, data)
+    return data

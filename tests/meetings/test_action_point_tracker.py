@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import ActionPoint, ActionPointFollowUp
-from tests.factories import published_meeting
+from tests.factories import published_meeting, write_up
 from tests.meetings.test_delegation_pages import assert_no_draft
 from tests.meetings.test_public_pages import page_text
 
@@ -42,7 +42,7 @@ def test_logged_in_readers_see_only_published_follow_ups(client, demo, request, 
 def test_a_published_follow_up_shows_under_its_action_point_and_sets_its_status(client, demo):
     from meetings import workflow
 
-    draft = demo["2018-11-13"]
+    draft = write_up(demo["2018-11-13"])
     workflow.enter_archived_adoption(
         draft, at_meeting=None, silence_procedure_ends_at=datetime(2018, 12, 1, 12, tzinfo=UTC)
     )
@@ -97,8 +97,7 @@ def add_follow_ups(meeting, later):
 def test_tracker_runs_the_same_number_of_queries_for_3_and_30_action_points(client):
     small = published_meeting(items=3, delegations=2)
     few = tracker_queries(client)
-    large = published_meeting(items=15, delegations=4, sub_items=2)
-    add_follow_ups(small, large)
+    published_meeting(items=15, delegations=4, sub_items=2, before_adoption=lambda large: add_follow_ups(small, large))
     assert tracker_queries(client) == few
 
 

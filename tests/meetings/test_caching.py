@@ -1,7 +1,7 @@
 import pytest
 
 from meetings import workflow
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, write_up
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_a_public_page_answers_a_repeated_request_with_304(client, demo, url):
 
 def test_publishing_minutes_changes_the_etag(client, demo):
     first = client.get("/meetings/")
-    meeting = MeetingFactory(presidency=demo["2018-09-25"].presidency, date="2018-10-02")
+    meeting = write_up(MeetingFactory(presidency=demo["2018-09-25"].presidency, date="2018-10-02"))
     workflow.enter_archived_adoption(meeting, at_meeting=demo["2018-11-13"])
     workflow.publish(meeting)
     again = client.get("/meetings/", headers={"If-None-Match": first["ETag"]})
@@ -66,7 +66,7 @@ def test_a_process_remembers_the_stamp_briefly_but_forgets_it_when_it_publishes(
     monkeypatch.setattr(caching, "STAMP_SECONDS", 60)
     before = caching.publication_stamp()
     assert caching.publication_stamp() is before
-    meeting = MeetingFactory(presidency=demo["2018-09-25"].presidency, date="2018-10-02")
+    meeting = write_up(MeetingFactory(presidency=demo["2018-09-25"].presidency, date="2018-10-02"))
     workflow.enter_archived_adoption(meeting, at_meeting=demo["2018-11-13"])
     workflow.publish(meeting)
     assert caching.publication_stamp()[0] != before[0]

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import AttendanceFactory, DelegationFactory, published_meeting
+from tests.factories import AttendeeFactory, DelegationFactory, published_meeting
 from tests.meetings.test_public_pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,9 @@ def test_delegation_page_query_count_does_not_grow_with_the_record(client, djang
     delegation = DelegationFactory(name="Ruritania")
     for _ in range(5):
         published_meeting(
-            items=3, delegations=2, before_adoption=lambda m: AttendanceFactory(meeting=m, delegation=delegation)
+            items=3,
+            delegations=2,
+            before_adoption=lambda m: AttendeeFactory(attendance__meeting=m, attendance__delegation=delegation),
         )
     with django_assert_max_num_queries(12):
         assert client.get(delegation.get_absolute_url()).status_code == 200

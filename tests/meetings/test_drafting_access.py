@@ -66,22 +66,24 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_drafting_page_existing
 @pytest.mark.parametrize("persona", ["outsider", "coordinator"])
 def test_others_get_404_for_every_page_of_a_draft(persona, request, demo):
     client = as_(persona, request)
+    demo_rows = AuditEntry.objects.count()
     for method, url in meeting_pages(DRAFT):
         assert getattr(client, method)(url).status_code == 404, url
-    assert not AuditEntry.objects.filter(action__contains=".").exists()
+    assert AuditEntry.objects.count() == demo_rows
 
 
 @pytest.mark.parametrize("day", [PUBLISHED, ADOPTED])
 def test_staff_get_403_with_a_clear_message_once_minutes_are_adopted(isu_staff, demo, day):
     client = Client()
     client.force_login(isu_staff)
+    demo_rows = AuditEntry.objects.count()
     for method, url in meeting_pages(day):
         if url == f"/drafting/{day}/":
             method = "post"  # the meeting's own page opens read-only (see below)
         response = getattr(client, method)(url)
         assert response.status_code == 403, url
         assert "adopted" in response.content.decode()
-    assert not AuditEntry.objects.filter(action__contains=".").exists()
+    assert AuditEntry.objects.count() == demo_rows
 
 
 @pytest.mark.parametrize("day", [PUBLISHED, ADOPTED])
@@ -127,7 +129,8 @@ def test_the_workspace_runs_a_constant_number_of_queries(client, isu_staff, demo
 
 def test_the_meeting_page_runs_a_constant_number_of_queries(client, isu_staff, demo, django_assert_max_num_queries):
     client.force_login(isu_staff)
-    with django_assert_max_num_queries(16):
+    # The workflow actions read the record once more, for what stops the next step.
+    with django_assert_max_num_queries(18):
         response = client.get(f"/drafting/{DRAFT}/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -1,5 +1,6 @@
-"""The attendance sheet: pre-filled with the committee, each delegation marked present, apologies
-or absent, representatives picked in order or added inline; saved in one transaction."""
+"""The attendance sheet: pre-filled with the committee, each delegation not recorded until marked
+present (with at least one representative) or apologies; representatives picked in order or
+added inline; saved in one transaction."""
 
 import datetime
 
@@ -35,26 +36,27 @@ def sheet(response):
     ]
 
 
-def test_a_fresh_sheet_lists_the_committee_in_the_records_order(staff_client, meeting):
+def test_a_fresh_sheet_lists_the_committee_in_the_records_order_with_nobody_recorded(staff_client, meeting):
     response = staff_client.get(URL)
     assert sheet(response) == [
-        ("Sri Lanka", "present"),
-        ("Panama", "present"),
-        ("Chile", "present"),
-        ("Ireland", "present"),
-        ("Spain", "present"),
-        ("Sweden", "present"),
-        ("Lao PDR", "present"),
-        ("Netherlands", "present"),
-        ("Peru", "present"),
-        ("Iraq", "present"),
-        ("New Zealand", "present"),
-        ("CMC", "present"),
-        ("ICRC", "present"),
-        ("UNODA", "present"),
-        ("ISU CCM", "present"),
-        (None, "present"),  # a row to add another delegation
+        ("Sri Lanka", "absent"),
+        ("Panama", "absent"),
+        ("Chile", "absent"),
+        ("Ireland", "absent"),
+        ("Spain", "absent"),
+        ("Sweden", "absent"),
+        ("Lao PDR", "absent"),
+        ("Netherlands", "absent"),
+        ("Peru", "absent"),
+        ("Iraq", "absent"),
+        ("New Zealand", "absent"),
+        ("CMC", "absent"),
+        ("ICRC", "absent"),
+        ("UNODA", "absent"),
+        ("ISU CCM", "absent"),
+        (None, "absent"),  # a row to add another delegation
     ]
+    assert "Not recorded" in response.content.decode()
     assert response.context["formset"][0]["label"].value() == "Sri Lanka – 9MSP Presidency"
     assert "Sri Lanka – 9MSP Presidency" in response.content.decode()
 
@@ -167,3 +169,37 @@ def test_marking_apologies_drops_the_ticks_from_last_time(staff_client, meeting)
     sri_lanka = Attendance.objects.get(meeting=meeting, delegation__name="Sri Lanka")
     assert sri_lanka.status == "apologies"
     assert not sri_lanka.attendees.exists()
+
+
+def test_present_without_a_representative_is_a_form_error_and_nothing_is_saved(staff_client, meeting):
+    page = staff_client.get(URL)
+    data = form_data(page, "formset", "revision_form")
+    data.update({"form-0-status": "present", "form-0-representatives": [], "form-1-status": "apologies"})
+    response = staff_client.post(URL, data)
+    assert response.status_code == 200
+    assert "needs at least one representative" in response.content.decode()
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_the_drafting_function_itself_refuses_present_without_names(isu_staff, meeting):
+    delegation = drafting.committee(meeting)[0][0]
+    with pytest.raises(drafting.DraftingError):
+        drafting.save_attendance(
+            meeting, isu_staff, meeting.attendance_revision, [{"delegation": delegation, "status": "present"}]
+        )
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_a_present_delegation_without_names_is_never_shown_bare(client, isu_staff):
+    """Only a draft can hold one (written outside the sheet); its page and PDF mark it, and the
+    workflow refuses to let it go out (tests/meetings/test_workflow_problems.py)."""
+    from tests import pdf_reader
+    from tests.factories import AttendanceFactory, DelegationFactory, meeting_in
+
+    meeting = meeting_in(Meeting.Status.DRAFT)
+    AttendanceFactory(meeting=meeting, delegation=DelegationFactory(name="Ruritania"), status="present")
+    client.force_login(isu_staff)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Ruritania" in page and "[representatives not recorded]" in page
+    pdf = pdf_reader.text(client.get(meeting.get_pdf_url()).content)
+    assert "Ruritania" in pdf and "[representatives not recorded]" in pdf

@@ -48,10 +48,11 @@ def test_meeting_details_are_audited(staff_client, demo):
 
 
 def test_structure_changes_are_audited(staff_client, item):
+    demo_rows = AuditEntry.objects.count()  # the demo's own history (its follow-up was recorded too)
     staff_client.post(f"/drafting/{DRAFT}/items/add/")
     staff_client.post(f"/drafting/{DRAFT}/items/{item.pk}/move/", {"direction": "up"})
     staff_client.post(f"/drafting/{DRAFT}/items/{item.pk}/remove/")
-    assert list(AuditEntry.objects.filter(action__contains=".").values_list("action", flat=True)) == [
+    assert list(AuditEntry.objects.order_by("id")[demo_rows:].values_list("action", flat=True)) == [
         "item.added",
         "item.moved",
         "item.removed",
@@ -61,8 +62,9 @@ def test_structure_changes_are_audited(staff_client, item):
 def test_a_failed_save_writes_nothing(staff_client, item):
     url = f"/drafting/{DRAFT}/items/{item.pk}/"
     data = form_data(staff_client.get(url), "form", "action_points", "decisions")
+    demo_rows = AuditEntry.objects.count()
     staff_client.post(url, {**data, "title": ""})
-    assert not AuditEntry.objects.filter(action__contains=".").exists()
+    assert AuditEntry.objects.count() == demo_rows
 
 
 def test_an_admin_edit_of_an_item_is_audited_and_bumps_its_revision(staff_client, isu_staff, item):

@@ -1,14 +1,18 @@
 """No lost edits: when two staff members edit the same item or meeting, the second save is
 refused with what changed, and the second person's text stays in the form to merge."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
+from meetings import workflow
 from meetings.models import AgendaItem, Attendance, AuditEntry, Meeting
-from tests.meetings.pages import form_data
+from tests.factories import later_meeting, meeting_in
+from tests.meetings.pages import admin_form_data, form_data
 
 DRAFT = "2018-11-13"
 
@@ -185,3 +189,153 @@ def test_a_tampered_revision_is_a_form_error(isu_staff, demo):
     assert response.status_code == 200
     assert "Enter a whole number." in response.content.decode()
     assert Meeting.objects.get(date=DRAFT).venue != "Online"
+
+
+@pytest.fixture
+def admin_client(isu_staff):
+    """Alice in the admin, with every model permission, so only the rules of the record can say no."""
+    isu_staff.is_superuser = True
+    isu_staff.save()
+    return logged_in(isu_staff)
+
+
+def _admin_meeting_page(client, meeting):
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    return url, admin_form_data(client.get(url))
+
+
+@pytest.mark.django_db
+def test_an_admin_inline_edit_makes_an_open_attendance_sheet_stale(admin_client, second_staff, demo):
+    url = f"/drafting/{DRAFT}/attendance/"
+    erin = logged_in(second_staff)
+    sheet = opened(erin, url, "formset", "revision_form")
+    admin_url, data = _admin_meeting_page(admin_client, demo[DRAFT])
+    row = Attendance.objects.filter(meeting=demo[DRAFT]).order_by("position", "id").first()
+    index = next(i for i in range(int(data["attendance-TOTAL_FORMS"])) if data[f"attendance-{i}-id"] == str(row.pk))
+    assert (
+        admin_client.post(admin_url, {**data, f"attendance-{index}-label": "Changed in the admin"}).status_code == 302
+    )
+
+    response = erin.post(url, sheet)
+
+    assert response.status_code == 200
+    assert "Someone else saved the attendance" in response.content.decode()
+    assert Attendance.objects.get(pk=row.pk).label == "Changed in the admin"
+
+
+@pytest.mark.django_db
+def test_an_admin_inline_edit_makes_an_open_item_form_stale(admin_client, second_staff, demo, item):
+    erin = logged_in(second_staff)
+    form = opened(erin, item_url(item), *ITEM_FORMS)
+    admin_url, data = _admin_meeting_page(admin_client, demo[DRAFT])
+    index = next(
+        i for i in range(int(data["agenda_items-TOTAL_FORMS"])) if data[f"agenda_items-{i}-id"] == str(item.pk)
+    )
+    changed = {**data, f"agenda_items-{index}-body": "Changed in the admin."}
+    assert admin_client.post(admin_url, changed).status_code == 302
+
+    response = erin.post(item_url(item), {**form, "body": "Erin's text."})
+
+    assert response.status_code == 200
+    assert "Someone else saved this after you opened it" in response.content.decode()
+    assert AgendaItem.objects.get(pk=item.pk).body == "Changed in the admin."
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_of_an_attendance_row_makes_an_open_sheet_stale(admin_client, second_staff, demo):
+    url = f"/drafting/{DRAFT}/attendance/"
+    erin = logged_in(second_staff)
+    sheet = opened(erin, url, "formset", "revision_form")
+    row = Attendance.objects.filter(meeting=demo[DRAFT]).order_by("position", "id").first()
+    row_url = reverse("admin:meetings_attendance_change", args=[row.pk])
+    data = admin_form_data(admin_client.get(row_url))
+    assert admin_client.post(row_url, {**data, "label": "Changed in the admin"}).status_code == 302
+
+    assert "Someone else saved the attendance" in erin.post(url, sheet).content.decode()
+    assert Attendance.objects.get(pk=row.pk).label == "Changed in the admin"
+
+
+def _race_item_save_against(user, meeting, item, text, transition, after_opening=None):
+    """Alice opens the item (while the minutes are a draft), then saves `text` at the very moment
+    `transition()` runs on another connection. Returns the status code of her save."""
+    barrier = threading.Barrier(2)
+    url = f"/drafting/{meeting.date.isoformat()}/items/{item.pk}/"
+    codes, errors = [], []
+    data = opened(logged_in(user), url, *ITEM_FORMS)
+    if after_opening:
+        after_opening()
+
+    def save():
+        try:
+            client = logged_in(user)
+            barrier.wait(timeout=30)
+            codes.append(client.post(url, {**data, "body": text}).status_code)
+        except Exception as exc:  # noqa: BLE001 — reported to the test below
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    def move():
+        try:
+            barrier.wait(timeout=30)
+            transition()
+        except Exception as exc:  # noqa: BLE001 — reported to the test below
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save), threading.Thread(target=move)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return codes[0]
+
+
+def _adopted_record_is_the_adopted_version(meeting, item):
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.ADOPTED
+    version = meeting.latest_version()
+    assert AgendaItem.objects.get(pk=item.pk).body == version.item(str(item.pk))["body"]
+    return version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_item_save_racing_circulation_and_adoption_is_in_the_version_or_refused(postgres, isu_staff):
+    meeting = meeting_in(Meeting.Status.DRAFT)
+    item = meeting.agenda_items.first()
+    later = later_meeting(meeting)
+    text = "Typed as the minutes went out."
+
+    def circulate_and_adopt():
+        workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today())
+        workflow.adopt(meeting, by=isu_staff, at_meeting=later)
+
+    code = _race_item_save_against(isu_staff, meeting, item, text, circulate_and_adopt)
+
+    assert code in (302, 403)
+    version = _adopted_record_is_the_adopted_version(meeting, item)
+    assert (text in version.item(str(item.pk))["body"]) == (code == 302)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_item_save_racing_an_adoption_is_refused_and_the_record_is_the_version(postgres, isu_staff):
+    meeting = meeting_in(Meeting.Status.DRAFT)
+    item = meeting.agenda_items.first()
+    later = later_meeting(meeting)
+
+    code = _race_item_save_against(
+        isu_staff,
+        meeting,
+        item,
+        "Typed during the adoption.",
+        lambda: workflow.adopt(meeting, by=isu_staff, at_meeting=later),
+        after_opening=lambda: workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today()),
+    )
+
+    assert code == 403
+    version = _adopted_record_is_the_adopted_version(meeting, item)
+    assert "Typed during the adoption." not in version.item(str(item.pk))["body"]

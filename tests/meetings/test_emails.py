@@ -97,3 +97,36 @@ def test_password_reset_sends_a_link_by_email(client, people):
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
     assert mail.outbox[0].subject == "Your CCM Portal password"
+
+
+class FailingBackend:
+    """An SMTP server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+    def open(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_an_smtp_failure_after_a_committed_circulation_is_logged_not_an_error_page(
+    client, people, settings, caplog, django_capture_on_commit_callbacks
+):
+    staff, _coordinator = people
+    settings.EMAIL_BACKEND = "tests.meetings.test_emails.FailingBackend"
+    meeting = meeting_in(Meeting.Status.DRAFT)
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/meetings/{meeting.date.isoformat()}/circulate/", {"comment_deadline": IN_TWO_WEEKS.isoformat()}
+        )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CIRCULATED
+    assert "Sending notify_circulated failed after a committed change" in caplog.text

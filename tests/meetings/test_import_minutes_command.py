@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
-from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.models import AgendaItem, Attendance, AuditEntry, Meeting
 from tests.meetings.importing import INFORMAL_NO_YEAR, ONE_PER_LINE, load_reference_data
 from tests.meetings.test_public_pages import page_text
 from tests.seed import SEED_FILE, attendance_facts, heading_facts, in_order, paragraphs
@@ -89,6 +89,17 @@ def test_replace_rewrites_a_draft(reference):
     assert counts() == before
 
 
+def test_importing_and_replacing_write_audit_rows(reference):
+    run(SEED_FILE)
+    meeting = Meeting.objects.get()
+    assert list(AuditEntry.objects.filter(meeting=meeting).values_list("action", flat=True)) == ["imported"]
+    run(SEED_FILE, "--replace")
+    actions = list(AuditEntry.objects.filter(meeting=meeting).values_list("action", flat=True))
+    assert actions == ["imported", "import.replaced", "imported"]
+    replaced = AuditEntry.objects.get(meeting=meeting, action="import.replaced")
+    assert replaced.changes["items"][0] == AgendaItem.objects.filter(meeting=meeting).count()
+
+
 def test_a_date_without_a_year_and_no_date_option_fails_cleanly(reference, tmp_path):
     path = tmp_path / "informal.txt"
     path.write_text(INFORMAL_NO_YEAR, encoding="utf-8")
@@ -138,3 +149,52 @@ def test_the_command_exits_non_zero_without_a_traceback(tmp_path):
     assert result.returncode != 0
     assert "broken.pdf, line 1: a readable PDF" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ a back catalogue at once
+
+
+def test_a_directory_is_imported_in_date_order_so_later_minutes_adopt_earlier_ones(reference, tmp_path):
+    (tmp_path / "a-march.txt").write_text(ONE_PER_LINE, encoding="utf-8")
+    (tmp_path / "b-february.txt").write_text(
+        ONE_PER_LINE.replace("14 March 2019", "12 February 2019"), encoding="utf-8"
+    )
+    out, _ = run(tmp_path, "--status", "published", "--silence-procedure-ends", "2019-04-01")
+    february = Meeting.objects.get(date="2019-02-12")
+    assert february.status == Meeting.Status.PUBLISHED
+    march = Meeting.objects.get(date="2019-03-14")
+    assert march.status == Meeting.Status.PUBLISHED
+    table = out[out.index("FILE") :].splitlines()
+    assert table[0].split() == ["FILE", "DATE", "OUTCOME", "WARNINGS"]
+    assert [row.split()[1:3] for row in table[1:]] == [["2019-02-12", "imported"], ["2019-03-14", "imported"]]
+
+
+def test_one_bad_file_in_a_batch_neither_stops_nor_half_writes_the_others(reference, tmp_path):
+    (tmp_path / "1-good.txt").write_text(ONE_PER_LINE, encoding="utf-8")
+    (tmp_path / "2-not-minutes.txt").write_text("Shopping list\nBread\n", encoding="utf-8")
+    (tmp_path / "3-unknown.txt").write_text(
+        ONE_PER_LINE.replace("14 March 2019", "2 May 2019").replace("The Netherlands", "Atlantis"), encoding="utf-8"
+    )
+    (tmp_path / "4-good.txt").write_text(ONE_PER_LINE.replace("14 March 2019", "20 June 2019"), encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="2 of 4 file"):
+        call_command(
+            "import_minutes",
+            *sorted(map(str, tmp_path.iterdir())),
+            "--format",
+            "json",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+    report = json.loads(out.getvalue())["files"]
+    outcomes = {Path(entry["file"]).name: entry["outcome"] for entry in report}
+    assert outcomes == {
+        "1-good.txt": "imported",
+        "2-not-minutes.txt": "refused",
+        "3-unknown.txt": "refused",
+        "4-good.txt": "imported",
+    }
+    refused = next(entry for entry in report if entry["file"].endswith("3-unknown.txt"))
+    assert "Atlantis" in refused["error"] and refused["date"] == "2019-05-02"
+    assert sorted(d.isoformat() for d in Meeting.objects.values_list("date", flat=True)) == ["2019-03-14", "2019-06-20"]
+    assert not Meeting.objects.filter(date="2019-05-02").exists()

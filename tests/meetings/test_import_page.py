@@ -108,9 +108,9 @@ def test_an_unreadable_file_is_a_form_error_not_a_500(staff_client, reference):
 
 
 def test_a_file_of_another_kind_is_refused(staff_client, reference):
-    response = upload(staff_client, "hello", name="minutes.docx")
+    response = upload(staff_client, "hello", name="minutes.odt")
     assert response.status_code == 400
-    assert "Upload a .txt or .pdf file." in response.content.decode()
+    assert "Upload a .txt, .pdf or .docx file." in response.content.decode()
 
 
 def test_a_published_import_asks_how_the_minutes_were_adopted(staff_client, reference):
@@ -126,3 +126,69 @@ def test_importing_minutes_already_there_is_refused_on_confirm(staff_client, ref
     assert again.status_code == 400
     assert "already there" in again.content.decode()
     assert Meeting.objects.count() == 1
+
+
+# ------------------------------------------------------------------ the source beside the record
+
+
+def test_the_preview_shows_the_source_line_for_line_with_warnings_linked_to_their_lines(staff_client, reference):
+    body = upload(staff_client, INTERLEAVED).content.decode()
+    assert 'id="source-line-9" value="9">Mr. Tomas Berger</li>' in body
+    assert '<a href="#source-line-9">Line 9: &quot;Mr. Tomas Berger&quot;' in body
+    assert '<a class="small fw-normal" href="#source-line-11">line 11</a>' in body  # item 2's heading
+
+
+def test_staff_correct_the_source_in_the_page_and_read_it_again(staff_client, reference):
+    corrected = INTERLEAVED.replace(
+        "Apologies received\nMozambique\nMr. Tomas Berger", "Mr. Tomas Berger\nApologies received\nMozambique"
+    )
+    response = staff_client.post(IMPORT_URL, {"text": corrected, "status": "draft", "date": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Warnings" not in body
+    staff_client.post(CONFIRM_URL, {"payload": payload(response), "status": "draft"})
+    meeting = Meeting.objects.get()
+    assert [str(a) for a in meeting.attendance.get(delegation__name="Austria").attendees.all()] == [
+        "Ms. Eva Gruber",
+        "Mr. Tomas Berger",
+    ]
+
+
+def test_an_unknown_delegation_mapped_to_an_existing_one_becomes_its_alias(staff_client, reference):
+    from delegations.models import DelegationAlias
+
+    preview = upload(staff_client, INTERLEAVED.replace("Austria", "Republic of Austria"))
+    assert "“Republic of Austria” is" in preview.content.decode()
+    austria = Delegation.objects.get(name="Austria")
+    response = staff_client.post(
+        CONFIRM_URL, {"payload": payload(preview), "status": "draft", "alias_0": str(austria.pk)}
+    )
+    assert response.status_code == 302
+    assert DelegationAlias.objects.get(name="Republic of Austria").delegation == austria
+    assert Meeting.objects.get().attendance.filter(delegation=austria).exists()
+    assert not Delegation.objects.filter(name="Republic of Austria").exists()
+
+
+def test_a_mapping_that_does_not_save_leaves_no_alias_behind(staff_client, reference):
+    from delegations.models import DelegationAlias
+
+    preview = upload(staff_client, INTERLEAVED.replace("Austria", "Republic of Austria").replace("Zambia", "Atlantis"))
+    austria = Delegation.objects.get(name="Austria")
+    response = staff_client.post(
+        CONFIRM_URL, {"payload": payload(preview), "status": "draft", "alias_0": str(austria.pk)}
+    )
+    assert response.status_code == 400
+    assert "Atlantis" in response.content.decode()
+    assert not DelegationAlias.objects.filter(name="Republic of Austria").exists()
+    assert not Meeting.objects.exists()
+
+
+def test_the_portals_own_pdf_is_previewed_and_saved_from_its_record(staff_client, reference, tmp_path):
+    from tests.meetings.test_importer_sources import demo_pdfs
+
+    content, record = demo_pdfs()["2018-11-13"]
+    preview = upload(staff_client, content, name="minutes.pdf")
+    assert "Read from the minutes.json" in preview.content.decode()
+    staff_client.post(CONFIRM_URL, {"payload": payload(preview), "status": "draft"})
+    meeting = Meeting.objects.get(date="2018-11-13")
+    assert [item.title for item in meeting.agenda()] == [item["title"] for item in record["items"]]

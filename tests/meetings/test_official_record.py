@@ -7,8 +7,9 @@ import logging
 import pytest
 from django.core.management import CommandError, call_command
 
+from delegations.models import Delegation
 from meetings import pdf, workflow
-from meetings.models import Meeting, OfficialRecord
+from meetings.models import Meeting, OfficialRecord, RecordFrozen
 from tests.factories import AgendaItemFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,10 +100,16 @@ def test_a_stored_record_is_never_rendered_again(client, demo, monkeypatch):
     assert client.get(SEED).content == first
 
 
-def test_the_stored_file_is_served_even_if_the_record_changes_later(client, demo):
+def test_the_stored_file_is_served_even_if_reference_data_changes_later(client, demo):
     first = client.get(SEED).content
-    Meeting.objects.filter(date="2018-09-25").update(venue="Somewhere else")
+    Delegation.objects.filter(name="Sri Lanka").update(name="Somewhere else")
     assert client.get(SEED).content == first
+
+
+def test_the_adopted_record_itself_refuses_to_change(demo):
+    with pytest.raises(RecordFrozen):
+        Meeting.objects.filter(date="2018-09-25").update(venue="Somewhere else")
+    assert Meeting.objects.get(date="2018-09-25").venue != "Somewhere else"
 
 
 def test_a_coordinator_gets_adopted_unpublished_minutes_cached_privately(client, coordinator, demo):

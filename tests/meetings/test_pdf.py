@@ -1,10 +1,15 @@
 """The minutes PDF read back with pypdf: archival, tagged, complete, and the same every time."""
 
-import pytest
+import datetime
 
-from meetings import pdf
+import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from meetings import pdf, workflow
 from meetings.models import Meeting
 from tests import pdf_reader
+from tests.factories import write_up
 from tests.seed import attendance_facts, heading_facts, in_order, paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +60,13 @@ def test_minutes_json_equals_the_record(seed_pdf):
     meeting = Meeting.objects.get(date="2018-09-25")
     assert data["meeting"]["date"] == "2018-09-25"
     assert data["meeting"]["starts_at"] == "12:30"
-    people = [
-        f"{person['honorific']} {person['name']}" for row in data["attendance"] for person in row["representatives"]
-    ]
-    labels = [row["label"] for row in data["attendance"]]
+    present = [row for row in data["attendance"] if row["status"] == "present"]
+    people = [f"{person['honorific']} {person['name']}" for row in present for person in row["attendees"]]
+    labels = [row["label"] for row in present]
     written = [fact for fact in attendance_facts() if fact not in ("Mozambique", "Zambia")]
     assert sorted(labels + people) == sorted(written)
     assert len(people) == sum(row.attendees.count() for row in meeting.attendance.all())
-    assert data["apologies"] == ["Mozambique", "Zambia"]
+    assert [row["label"] for row in data["attendance"] if row["status"] == "apologies"] == ["Mozambique", "Zambia"]
     numbered = [(item["number"], item["title"]) for item in data["items"]]
     numbered += [(sub["number"], sub["title"]) for item in data["items"] for sub in item["items"]]
     assert sorted(numbered) == sorted(heading_facts())
@@ -72,6 +76,9 @@ def test_minutes_json_equals_the_record(seed_pdf):
     assert any(point["text"].startswith("Present the outcomes") for point in item51["action_points"])
     assert data["items"][1]["decisions"]
     assert data["adoption"]["silence_procedure_ends_at"].startswith("2018-10-26")
+    # The stored official record names the version it adopted.
+    assert data["version"]["number"] == meeting.adopted_version.number == 1
+    assert data == meeting.adopted_record
 
 
 def test_the_outline_has_an_entry_for_every_item_and_sub_item(seed_pdf):
@@ -95,10 +102,18 @@ def test_pages_after_the_first_carry_a_running_header_with_the_committee_and_dat
     assert all("CCM Coordination Committee · 25 September 2018" in page for page in pages[1:])
 
 
+def test_the_running_header_names_the_adopted_version_briefly_and_the_full_sentence_stays_on_page_one(seed_pdf):
+    pages = pdf_reader.page_texts(seed_pdf)
+    statement = Meeting.objects.get(date="2018-09-25").adoption_statement
+    assert statement in pages[0]
+    assert all("Adopted — version 1" in page and statement not in page for page in pages[1:])
+
+
 def test_every_fact_of_the_seed_is_in_the_pdf_in_order(seed_pdf):
     furniture = [
         "CCM Coordination Committee · 25 September 2018",
-        "Adopted by silence procedure ending 26 October 2018",
+        Meeting.objects.get(date="2018-09-25").adoption_statement,
+        "Adopted — version 1",
     ]
     text = pdf_reader.body_text(seed_pdf, furniture)
     assert "MINUTES OF THE CCM COORDINATION COMMITTEE MEETING" in text
@@ -129,19 +144,15 @@ def test_a_draft_is_marked_as_such_with_the_mark_as_page_background_not_text(dem
     assert pdf_reader.minutes_json(content)["adoption"] is None
 
 
-def test_a_draft_with_a_circulated_version_names_it(demo):
-    import datetime
-
-    draft = Meeting.objects.get(date="2018-11-13")
-
-    class Version:
-        number = 2
-        circulated_at = datetime.datetime(2018, 11, 20, 10, 0, tzinfo=datetime.UTC)
-
-    draft.latest_version = Version()
-    assert pdf.mark(draft) == "Draft — version 2, circulated on 20 November 2018"
-    data = pdf_reader.minutes_json(pdf.render_minutes_pdf(draft))
-    assert data["version"]["number"] == 2
+def test_circulated_minutes_name_their_version_and_its_circulation_day(demo, isu_staff):
+    meeting = write_up(demo["2018-11-13"])
+    version = workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today() + datetime.timedelta(7))
+    day = date_format(timezone.localtime(version.circulated_at), "j F Y")
+    content = pdf.render_minutes_pdf(meeting)
+    assert f"Draft — version 1, circulated on {day}" in pdf_reader.text(content)
+    data = pdf_reader.minutes_json(content)
+    assert data["version"] == {"number": 1, "circulated_at": version.circulated_at.isoformat()}
+    assert data["adoption"] is None
 
 
 def test_a_long_attendance_list_runs_over_pages_without_losing_anyone():

@@ -64,13 +64,17 @@ def test_staff_see_only_published_meetings_in_the_matrix(client, demo, request, 
     assert "30 August 2018" not in text  # adopted, not yet published
 
 
-def publish_meeting_of(presidency, delegations):
-    """A published meeting of `presidency` attended by `delegations`, one representative each."""
+def publish_meeting_of(presidency, delegations, remote=()):
+    """A published meeting of `presidency` attended by `delegations`, one representative each
+    (taking part remotely for those in `remote`)."""
     from meetings import workflow
 
     meeting = MeetingFactory(presidency=presidency)
     for position, delegation in enumerate(delegations):
-        AttendeeFactory(attendance=AttendanceFactory(meeting=meeting, delegation=delegation, position=position))
+        AttendeeFactory(
+            attendance=AttendanceFactory(meeting=meeting, delegation=delegation, position=position),
+            remote=delegation in remote,
+        )
     workflow.enter_archived_adoption(meeting, silence_procedure_ends_at=datetime(2040, 1, 1, tzinfo=UTC))
     workflow.publish(meeting)
     return meeting
@@ -79,8 +83,7 @@ def publish_meeting_of(presidency, delegations):
 def test_matrix_tells_present_remote_and_absent_apart(client):
     presidency = PresidencyFactory()
     here, remote = DelegationFactory(name="Presentia"), DelegationFactory(name="Remotia")
-    first = publish_meeting_of(presidency, [here, remote])
-    first.attendance.get(delegation=remote).attendees.update(remote=True)
+    publish_meeting_of(presidency, [here, remote], remote=[remote])
     publish_meeting_of(presidency, [here])
     matrix = matrix_of(client.get(presidency.get_absolute_url()))
     remotia = re.search(r"Remotia</a></th>(.*?)</tr>", matrix, re.S).group(1)

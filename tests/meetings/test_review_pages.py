@@ -163,7 +163,7 @@ def test_an_invalid_transition_from_a_view_is_a_message_not_an_error(client, isu
     client.force_login(isu_staff)
     response = client.post(url("meeting_publish", circulated), {"confirmed": "yes"}, follow=True)
     assert response.status_code == 200
-    assert "cannot be published" in response.content.decode()
+    assert "Only adopted minutes can be published." in response.content.decode()
 
 
 def test_a_bad_adoption_form_is_a_message_not_an_error(client, isu_staff, circulated):

@@ -5,7 +5,7 @@ from django.db import connection
 
 from meetings import search, workflow
 from meetings.models import SearchDocument
-from tests.factories import AgendaItemFactory, MeetingFactory, published_meeting
+from tests.factories import AgendaItemFactory, MeetingFactory, published_meeting, write_up
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def test_only_published_meetings_have_a_search_entry(demo):
 def test_publishing_minutes_makes_them_searchable(client):
     meeting = MeetingFactory()
     AgendaItemFactory(meeting=meeting, title="Stockpile destruction in Atlantis")
+    write_up(meeting)
     assert result_dates(client.get("/search/", {"q": "Atlantis"})) == []
     later = MeetingFactory(presidency=meeting.presidency)
     workflow.enter_archived_adoption(meeting, at_meeting=later)
@@ -100,7 +101,7 @@ def test_results_are_paginated(client, monkeypatch):
     for _ in range(3):
         published_meeting(
             items=1,
-            delegations=0,
+            delegations=1,
             sub_items=0,
             before_adoption=lambda m: AgendaItemFactory(meeting=m, title="Atlantis"),
         )
@@ -114,7 +115,7 @@ def test_results_are_paginated(client, monkeypatch):
 def test_the_snippet_escapes_the_record_text(client):
     published_meeting(
         items=0,
-        delegations=0,
+        delegations=1,
         sub_items=0,
         before_adoption=lambda m: AgendaItemFactory(
             meeting=m, title="Atlantis", body="Atlantis said <script>alert(1)</script> & more."
@@ -139,7 +140,7 @@ def test_reindex_rebuilds_entries_for_published_minutes_only(demo):
 def test_postgresql_ranks_the_better_match_first(client, postgres):
     weak = published_meeting(
         items=0,
-        delegations=0,
+        delegations=1,
         sub_items=0,
         before_adoption=lambda m: AgendaItemFactory(
             meeting=m, title="Any other business", body="Atlantis was mentioned once."
@@ -147,7 +148,7 @@ def test_postgresql_ranks_the_better_match_first(client, postgres):
     )
     strong = published_meeting(
         items=0,
-        delegations=0,
+        delegations=1,
         sub_items=0,
         before_adoption=lambda m: AgendaItemFactory(
             meeting=m, title="Atlantis", body="Atlantis, Atlantis and Atlantis again."

@@ -59,7 +59,7 @@ def test_silence_cannot_be_broken_twice(procedure, coordinator):
 def test_only_one_silence_procedure_runs_at_a_time(procedure, isu_staff):
     with pytest.raises(workflow.TransitionError, match="already running"):
         workflow.start_silence_procedure(
-            procedure.meeting, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=1)
+            procedure.meeting, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=2)
         )
 
 

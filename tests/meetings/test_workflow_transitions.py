@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from meetings import workflow
+from meetings import record_json, workflow
 from meetings.models import AuditEntry, Meeting, MinutesVersion
-from tests.factories import AgendaItemFactory, MeetingFactory, later_meeting, meeting_in
+from tests.factories import AgendaItemFactory, MeetingFactory, later_meeting, meeting_in, write_up
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +83,12 @@ def test_recirculating_after_withdrawal_freezes_the_next_version(isu_staff):
 
 
 def test_a_version_snapshot_holds_attendance_and_numbered_items_with_leads(demo, isu_staff):
-    meeting = demo["2018-11-13"]
+    meeting = write_up(demo["2018-11-13"])
     version = workflow.circulate(meeting, by=isu_staff, comment_deadline=IN_TWO_WEEKS)
-    items = version.snapshot["items"]
+    items = record_json.flat_items(version.snapshot)
     assert items[0]["number"] == "2" and items[0]["title"] == "Welcome Remarks"
     assert any("." in item["number"] and item["leads"] for item in items)
-    assert version.snapshot["attendance"][0]["name"]
+    assert version.snapshot["attendance"][0]["label"]
     assert version.circulated_by == isu_staff
 
 
@@ -98,11 +98,15 @@ def test_circulating_with_a_deadline_in_the_past_is_refused(isu_staff):
         workflow.circulate(meeting, by=isu_staff, comment_deadline=datetime.date.today() - datetime.timedelta(days=1))
 
 
-def test_adopting_at_a_later_meeting_links_its_adoption_of_the_minutes_item(isu_staff):
+def test_adopting_with_corrections_writes_them_into_the_adoption_item_linked_to_the_minutes(isu_staff):
     meeting = meeting_in(S.CIRCULATED)
     later = later_meeting(meeting)
     AgendaItemFactory(meeting=later, title="Welcome Remarks", position=1)
-    adoption_item = AgendaItemFactory(meeting=later, title="Adoption of the Minutes", position=2)
+    # Titled like an adoption item, but not linked to these minutes: never written to.
+    decoy = AgendaItemFactory(meeting=later, title="Adoption of the Minutes", position=2, body="")
+    adoption_item = AgendaItemFactory(
+        meeting=later, title="Approval of the record", position=3, body="", minutes_to_adopt=meeting
+    )
     workflow.adopt(
         meeting,
         by=isu_staff,
@@ -111,10 +115,13 @@ def test_adopting_at_a_later_meeting_links_its_adoption_of_the_minutes_item(isu_
         corrections="Item 3: Chile, not Peru.",
     )
     adoption_item.refresh_from_db()
+    decoy.refresh_from_db()
     meeting.refresh_from_db()
-    assert adoption_item.minutes_to_adopt == meeting
+    assert adoption_item.body == "The Minutes were adopted with the following corrections: Item 3: Chile, not Peru."
+    assert decoy.body == "" and decoy.minutes_to_adopt is None
     assert meeting.adopted_at_meeting == later
     assert meeting.adoption_corrections == "Item 3: Chile, not Peru."
+    assert meeting.adopted_record["adoption"]["corrections"] == "Item 3: Chile, not Peru."
 
 
 def test_adopting_with_corrections_but_none_written_is_refused(isu_staff):
@@ -140,7 +147,7 @@ def test_every_adoption_route_calls_the_after_adoption_hook(isu_staff, monkeypat
     workflow.enter_archived_adoption(archived, at_meeting=later_meeting(archived))
     silent = meeting_in(S.CIRCULATED)
     procedure = workflow.start_silence_procedure(
-        silent, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(hours=1)
+        silent, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(hours=25)
     )
     workflow.close_silence_procedures(now=procedure.ends_at)
     assert seen == [circulated.pk, archived.pk, silent.pk]

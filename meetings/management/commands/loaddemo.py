@@ -10,11 +10,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from delegations.models import CoordinatorRole, Delegation, DelegationAlias, Presidency, Representative, ThematicArea
-from meetings import drafting, importer, review, workflow
+from meetings import drafting, importer, record_json, review, workflow
 from meetings.management.commands.demo_logins import DEMO_ACCOUNTS, demo_account
 from meetings.models import (
     ActionPoint,
-    ActionPointFollowUp,
     AgendaItem,
     Attendance,
     Attendee,
@@ -181,9 +180,8 @@ def _load_lifecycle(entry, meetings):
         point = ActionPoint.objects.get(
             agenda_item__meeting=meetings[follow_up["meeting_of"]], text__startswith=follow_up["action_point"]
         )
-        ActionPointFollowUp.objects.create(
-            action_point=point, meeting=meeting, note=follow_up["note"], status=follow_up["status"]
-        )
+        # As the drafting page records it: the follow-up moves the point's tracking, not its record.
+        drafting.record_follow_up(meeting, None, point, follow_up["note"], follow_up["status"])
     adoption = entry.get("adoption")
     if adoption:
         workflow.enter_archived_adoption(
@@ -206,6 +204,7 @@ IN_PROGRESS_VENUE = "Permanent Mission of Sri Lanka, Geneva"
 IN_PROGRESS = [
     {
         "date": "2018-12-11",
+        "adoption_item": "The Minutes of the meeting of 13 November 2018 were adopted as a correct record.",
         "bodies": {
             "Welcome Remarks": "The President welcomed the Coordination Committee members and thanked the ISU "
             "for preparing the meeting.",
@@ -236,6 +235,8 @@ IN_PROGRESS = [
     },
     {
         "date": "2019-02-26",
+        "adoption_item": "The Minutes of the meeting of 29 January 2019 are under a silence procedure; the "
+        "Committee took note.",
         "bodies": {
             "Welcome Remarks": "The President welcomed the Coordination Committee members and the "
             "representatives of the CMC and the ICRC.",
@@ -298,7 +299,7 @@ def load_work_in_progress():
     workflow.start_silence_procedure(silent, by=staff, ends_at=ends_at)
 
     version = workflow.circulate(under_review, by=staff, comment_deadline=today + timedelta(days=14))
-    items = {item["title"]: item for item in version.snapshot["items"]}
+    items = {item["title"]: item for item in record_json.flat_items(version.snapshot)}
     for username, title, text, proposal in IN_PROGRESS[2]["comments"]:
         comment = review.add_comment(
             version, author=accounts[username], item=items[title], text=text, proposed_text=proposal
@@ -336,7 +337,13 @@ def _draft_meeting(entry, staff, presidency, seed):
     for top in meeting.agenda():
         for item in [top, *top.children]:
             body = entry["bodies"].get(item.title)
+            if body is None and item.minutes_to_adopt_id:
+                # Without a text of its own, adopting the earlier minutes at this meeting writes it.
+                body = entry.get("adoption_item")
             if body is None:
+                if not item.minutes_to_adopt_id and (item is not top or not top.children):
+                    # Circulating refuses an empty item: an item nobody spoke to leaves the agenda.
+                    drafting.remove_item(item, staff)
                 continue
             item = drafting.load_item(meeting, item.pk)
             drafting.save_item(
