@@ -84,6 +84,9 @@ def _leads(item):
     return " & ".join(item["leads"])
 
 
+WORDS = re.compile(r"\s+|[^\s]+")
+
+
 def _marked(words, spans, tag):
     out = []
     position = 0
