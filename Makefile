@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in feeds, the API, the sitemap and emails point at the port the demo serves on.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Only for the local demo and the test run; production sets its own SECRET_KEY.
 # The demo signs official records with a demo key under var/, made on the first start, unless
 # SIGNING_KEY_FILE and SIGNING_CERT_FILE name another.
@@ -10,7 +12,8 @@ DEMO_KEY := var/signing/demo-key.pem
 SIGNING_KEY_FILE ?= $(DEMO_KEY)
 SIGNING_CERT_FILE ?= var/signing/demo-cert.pem
 LOCAL_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend SECURE_COOKIES=false \
-	SIGNING_KEY_FILE=$(SIGNING_KEY_FILE) SIGNING_CERT_FILE=$(SIGNING_CERT_FILE)
+	SIGNING_KEY_FILE=$(SIGNING_KEY_FILE) SIGNING_CERT_FILE=$(SIGNING_CERT_FILE) \
+	SITE_URL=$(SITE_URL)
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=false
 
 # pip-tools and pip-audit live in their own environment, apart from the portal's.
@@ -19,9 +22,9 @@ TOOLS := var/tools
 .PHONY: run test bench lint check lock audit clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
-	@echo "Setting up $(VENV) from requirements-dev.txt (hash-checked)"
+	@echo "Setting up $(VENV) from requirements-dev.txt (hash-checked): $$(grep -c '==' requirements-dev.txt) packages, a few minutes on the first run"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	@$(BIN)/pip install --disable-pip-version-check --progress-bar on --require-hashes -r requirements-dev.txt
 	@touch $@
 
 $(TOOLS)/.installed:

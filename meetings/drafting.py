@@ -464,7 +464,9 @@ def move_item(item, by, direction):
     index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= target < len(siblings):
-        raise DraftingError(_("This item cannot move further %(direction)s.") % {"direction": direction})
+        raise DraftingError(
+            _("This item cannot move further up.") if direction == "up" else _("This item cannot move further down.")
+        )
     siblings[index], siblings[target] = siblings[target], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
         sibling.position = position

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings import drafting, permissions, signing
+from meetings import drafting, homes, permissions, signing, workflow
 from meetings.forms import (
     ActionPointFormSet,
     AttendanceFormSet,
@@ -77,13 +77,14 @@ def _rebind_after_conflict(request, revision, snapshot):
 
 @staff_required
 def drafting_workspace(request):
-    meetings = (
-        Meeting.objects.exclude(status=Meeting.Status.PUBLISHED)
-        .select_related("presidency__delegation")
-        .order_by("-date")
+    """ISU staff's home: every set of minutes not yet published, by what it waits for."""
+    # A procedure whose end has passed is closed before anyone reads it as running.
+    workflow.close_silence_procedures()
+    return render(
+        request,
+        "meetings/drafting_workspace.html",
+        {**homes.staff_workspace(), "unsigned_reason": signing.unsigned_reason()},
     )
-    context = {"meetings": meetings, "unsigned_reason": signing.unsigned_reason()}
-    return render(request, "meetings/drafting_workspace.html", context)
 
 
 @staff_required

@@ -29,6 +29,9 @@ def get_meeting_or_404(request, meeting_date):
     )
     if meeting is None:
         raise Http404(_("No such meeting."))
+    if meeting.status == Meeting.Status.CIRCULATED and workflow.close_silence_procedures(meeting=meeting):
+        # Its silence procedure ended unbroken: no page may show it as still running.
+        meeting.refresh_from_db()
     return meeting
 
 

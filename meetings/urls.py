@@ -1,10 +1,14 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from meetings import drafting_views, import_views, views
+from meetings import drafting_views, home_views, import_views, views
 
 app_name = "meetings"
 
 urlpatterns = [
+    # Each role's home (meetings/home_views.py); LOGIN_REDIRECT_URL is role_home.
+    path("home/", home_views.role_home, name="role_home"),
+    path("coordinators/", home_views.coordinator_home, name="coordinator_home"),
     # ISU staff's import of existing minutes; before the portal's meetings/<date>/ in the root URLconf.
     path("meetings/import/", import_views.meeting_import, name="meeting_import"),
     path("meetings/import/confirm/", import_views.meeting_import_confirm, name="meeting_import_confirm"),
@@ -44,3 +48,10 @@ urlpatterns = [
         name="drafting_item_move",
     ),
 ]
+
+
+# Every page here is for ISU staff or coordinators: whoever opens one logged out (the link in a
+# circulation email, a bookmark) logs in and comes back to it. Only a logged-in user who may not
+# see a meeting gets 404, so a draft's existence still does not leak.
+for _pattern in urlpatterns:
+    _pattern.callback = login_required(_pattern.callback)

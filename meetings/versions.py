@@ -84,6 +84,60 @@ def _leads(item):
     return " & ".join(item["leads"])
 
 
+WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def _marked(words, spans, tag):
+    out = []
+    position = 0
+    for start, end in spans:
+        out.append(escape("".join(words[position:start])))
+        out.append(f"<{tag}>{escape(''.join(words[start:end]))}</{tag}>")
+        position = end
+    out.append(escape("".join(words[position:])))
+    return mark_safe("".join(out))
+
+
+def rewrite_html(old, new):
+    """A rewritten paragraph as two blocks: (before with removed words in <del>, after with added
+    words in <ins>), so each reads as a whole sentence rather than interleaved words."""
+    a, b = WORDS.findall(old or ""), WORDS.findall(new or "")
+    removed, added = [], []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            removed.append((a1, a2))
+        if op in ("insert", "replace"):
+            added.append((b1, b2))
+    return _marked(a, removed, "del"), _marked(b, added, "ins")
+
+
+PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def paragraph_blocks(old, new):
+    """Two texts compared paragraph by paragraph: a list of blocks, each {"state": same / changed /
+    added / removed, "before": html, "after": html}."""
+    a = [p.strip() for p in PARAGRAPHS.split(old or "") if p.strip()]
+    b = [p.strip() for p in PARAGRAPHS.split(new or "") if p.strip()]
+    blocks = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            blocks += [{"state": "same", "before": None, "after": escape(p)} for p in b[b1:b2]]
+            continue
+        olds, news = a[a1:a2], b[b1:b2]
+        for index in range(max(len(olds), len(news))):
+            before = olds[index] if index < len(olds) else None
+            after = news[index] if index < len(news) else None
+            if before is not None and after is not None:
+                marked_before, marked_after = rewrite_html(before, after)
+                blocks.append({"state": "changed", "before": marked_before, "after": marked_after})
+            elif after is not None:
+                blocks.append({"state": "added", "before": None, "after": escape(after)})
+            else:
+                blocks.append({"state": "removed", "before": escape(before), "after": None})
+    return blocks
+
+
 def compare(old, new):
     """Per-item differences between two documents, in the newer one's order, removed items last.
     Each entry: number, title, state (added / removed / changed / unchanged), and title, leads and
@@ -125,4 +179,5 @@ def _row(number, title, old_text, new_text, old_title, new_title, old_leads, new
         "title_diff": diff_html(old_title, new_title) if old_title != new_title else None,
         "leads_diff": diff_html(old_leads, new_leads) if old_leads != new_leads else None,
         "text_diff": diff_html(old_text, new_text) if old_text != new_text else escape(new_text),
+        "blocks": paragraph_blocks(old_text, new_text),
     }

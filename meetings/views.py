@@ -6,13 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from meetings import permissions, record_json, review, versions, workflow
+from meetings import audit, permissions, record_json, review, versions, workflow
 from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, CommentForm, ReplyForm, SilenceForm
 from meetings.models import Meeting, OfficialRecord, ReviewComment, SilenceProcedure
 from meetings.permissions import get_meeting_or_404
+from meetings.templatetags.times import geneva_time
 
 
 def _require(allowed):
@@ -38,11 +41,8 @@ def meeting_review(request, meeting_date):
     version = all_versions[-1]
     if request.GET.get("version"):
         version = _version_or_404(meeting, request.GET["version"])
-    comments = list(version.comments.select_related("author", "replied_by"))
-    staff = permissions.is_isu_staff(request.user)
-    if not staff:
-        # A coordinator sees what became of their own comments; the staff see everyone's.
-        comments = [c for c in comments if c.author_id == request.user.pk]
+    # Every coordinator sees every delegation's comments, as in a meeting room, named by delegation.
+    comments = list(version.comments.select_related("author__representative__delegation", "replied_by"))
     by_item = {}
     for comment in comments:
         by_item.setdefault(comment.item_key, []).append(comment)
@@ -127,8 +127,15 @@ def meeting_versions(request, meeting_date):
     if not {request.GET.get("from"), request.GET.get("to")} - {None} <= keys:
         raise Http404("No such version.")
     if len(choices) >= 2:
-        old_key = request.GET.get("from", choices[-2][0])
-        new_key = request.GET.get("to", choices[-1][0])
+        # By default the previous circulated version against the latest one; with a single
+        # version, that version against the text as it stands.
+        default_old, default_new = (
+            (choices[-3][0], choices[-2][0])
+            if len(all_versions) >= 2 and current_allowed
+            else (choices[-2][0], choices[-1][0])
+        )
+        old_key = request.GET.get("from", default_old)
+        new_key = request.GET.get("to", default_new)
         snapshots = {str(v.number): v.snapshot for v in all_versions}
         if "current" in (old_key, new_key):
             current = meeting.adopted_record if meeting.is_adopted else record_json.record_document(meeting)
@@ -152,14 +159,83 @@ def meeting_history(request, meeting_date):
     _require(permissions.can_view_history(request.user, meeting))
     entries = list(meeting.audit_entries.order_by("-at", "-id"))
     for entry in entries:
-        # Edits store {field: [old, new]}; transitions store plain details.
-        entry.change_rows = [
-            (field, value[0], value[1], True)
-            if isinstance(value, list) and len(value) == 2
-            else (field, None, value, False)
-            for field, value in entry.changes.items()
-        ]
+        entry.sentence, entry.details = audit.describe(entry)
     return render(request, "meetings/meeting_history.html", {"meeting": meeting, "entries": entries})
+
+
+# What each irreversible step does, said before it is done (the confirmation page names it).
+CONFIRMATIONS = {
+    "circulate": (
+        _lazy("Circulate these minutes?"),
+        _lazy(
+            "Circulating sends a new version of these minutes to every coordinator for comment. "
+            "That version is frozen as sent: it cannot be recalled, only followed by another version."
+        ),
+        _lazy("Circulate to the coordinators"),
+    ),
+    "withdraw": (
+        _lazy("Withdraw these minutes to draft?"),
+        _lazy(
+            "Withdrawing closes the comments on the circulated version and takes the minutes back to draft "
+            "for revision. The coordinators see them again only when you circulate a new version."
+        ),
+        _lazy("Withdraw to draft"),
+    ),
+    "adopt": (
+        _lazy("Record the adoption?"),
+        _lazy(
+            "Adopting makes this text the Committee's record: it is frozen and its PDF is stored. "
+            "It cannot be undone; a correction needs a new record."
+        ),
+        _lazy("Record the adoption"),
+    ),
+    "silence_start": (
+        _lazy("Start a silence procedure?"),
+        _lazy(
+            "Every coordinator is told that these minutes are adopted at the end of the procedure unless one "
+            "of them breaks silence. It cannot be recalled once the coordinators are told."
+        ),
+        _lazy("Start the silence procedure"),
+    ),
+    "silence_break": (
+        _lazy("Break silence?"),
+        _lazy(
+            "Breaking silence stops the adoption of these minutes by silence procedure; the ISU and the "
+            "coordinators are told, with your reason. It cannot be undone."
+        ),
+        _lazy("Break silence"),
+    ),
+    "publish": (
+        _lazy("Publish these minutes?"),
+        _lazy("Publishing makes these minutes public. It cannot be undone."),
+        _lazy("Publish the minutes"),
+    ),
+}
+
+
+def _unconfirmed(request, meeting, step, summary=()):
+    """None once the user has confirmed `step`; otherwise the confirmation page, which repeats the
+    submitted fields and names the consequence. Nothing has been done when it is shown."""
+    if request.POST.get("confirmed") == "yes":
+        return None
+    title, consequence, button = CONFIRMATIONS[step]
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    context = {
+        "meeting": meeting,
+        "title": title,
+        "consequence": consequence,
+        "button": button,
+        "danger": step in ("adopt", "silence_break", "publish"),
+        "fields": fields,
+        "summary": summary,
+        "action": request.path,
+    }
+    return render(request, "meetings/meeting_confirm.html", context)
 
 
 def _run(request, meeting_date, verb, success, **kwargs):
@@ -186,6 +262,15 @@ def meeting_circulate(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
+    if (
+        page := _unconfirmed(
+            request,
+            meeting,
+            "circulate",
+            [(_("Comments due by"), date_format(form.cleaned_data["comment_deadline"], "j F Y"))],
+        )
+    ) is not None:
+        return page
     return _run(
         request,
         meeting_date,
@@ -201,6 +286,8 @@ def meeting_circulate(request, meeting_date):
 def meeting_withdraw(request, meeting_date):
     meeting = get_meeting_or_404(request, meeting_date)
     _require(permissions.can_run_workflow(request.user, meeting))
+    if (page := _unconfirmed(request, meeting, "withdraw", ())) is not None:
+        return page
     return _run(
         request,
         meeting_date,
@@ -219,6 +306,19 @@ def meeting_adopt(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
+    if (
+        page := _unconfirmed(
+            request,
+            meeting,
+            "adopt",
+            [
+                (_("Adopted at the meeting of"), date_format(form.cleaned_data["at_meeting"].date, "j F Y")),
+                (_("Outcome"), dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]]),
+                *([(_("Corrections"), form.cleaned_data["corrections"])] if form.cleaned_data["corrections"] else []),
+            ],
+        )
+    ) is not None:
+        return page
     response = _run(
         request,
         meeting_date,
@@ -257,6 +357,12 @@ def silence_start(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
+    if (
+        page := _unconfirmed(
+            request, meeting, "silence_start", [(_("Silence ends at"), geneva_time(form.cleaned_data["ends_at"]))]
+        )
+    ) is not None:
+        return page
     return _run(
         request,
         meeting_date,
@@ -280,6 +386,10 @@ def silence_break(request, meeting_date):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("portal:meeting_detail", meeting_date)
+    if (
+        page := _unconfirmed(request, meeting, "silence_break", [(_("Reason"), form.cleaned_data["reason"])])
+    ) is not None:
+        return page
     return _run(
         request,
         meeting_date,
@@ -295,6 +405,8 @@ def silence_break(request, meeting_date):
 def meeting_publish(request, meeting_date):
     meeting = get_meeting_or_404(request, meeting_date)
     _require(permissions.can_run_workflow(request.user, meeting))
+    if (page := _unconfirmed(request, meeting, "publish", ())) is not None:
+        return page
     return _run(
         request,
         meeting_date,

@@ -426,11 +426,15 @@ def adopt_by_silence(procedure, *, now=None):
     return locked_meeting
 
 
-def close_silence_procedures(now=None):
-    """Adopt every set of minutes whose silence procedure has ended unbroken; return them."""
+def close_silence_procedures(now=None, meeting=None):
+    """Adopt every set of minutes whose silence procedure has ended unbroken (or only `meeting`'s);
+    return them. Idempotent: the scheduled command and the pages that show a procedure call it."""
     now = now or timezone.now()
     adopted = []
-    for procedure in SilenceProcedure.objects.running().filter(ends_at__lte=now).select_related("meeting"):
+    ended = SilenceProcedure.objects.running().filter(ends_at__lte=now)
+    if meeting is not None:
+        ended = ended.filter(meeting=meeting)
+    for procedure in ended.select_related("meeting"):
         try:
             adopted.append(adopt_by_silence(procedure, now=now))
         except TransitionError:

@@ -8,10 +8,11 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.cache import cache
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from delegations.models import Delegation, Presidency, ThematicArea
-from meetings.models import SearchDocument
+from meetings.models import AgendaItem, SearchDocument
 from meetings.search import CONFIG, uses_full_text
 
 # Sentinels that ts_headline puts around matches; replaced by <mark> after the text is escaped.
@@ -85,6 +86,55 @@ def add_snippets(documents, q):
         else:
             document.snippet = _fallback_snippet(document, q)
     return documents
+
+
+def add_item_links(documents, q):
+    """Give each entry of a page of results (with its `.snippet`) a `.url`: its meeting's page at
+    the item its snippet quotes, else at the first item holding a word of the query; at the
+    attendance when only a name matched; at the top otherwise. Three queries for the whole page."""
+    items = AgendaItem.objects.filter(meeting_id__in=[d.meeting_id for d in documents]).prefetch_related(
+        "action_points", "decisions"
+    )
+    by_meeting = {}
+    for item in items:
+        by_meeting.setdefault(item.meeting_id, []).append(item)
+    terms = [term.strip("\"'").lower() for term in (q or "").split() if term.strip("\"'")]
+    for document in documents:
+        document.url = document.get_absolute_url()
+        texts = [(item, _item_text(item)) for item in _in_reading_order(by_meeting.get(document.meeting_id, []))]
+        for phrase in [*_quoted_phrases(document.snippet), *terms]:
+            item = next((item for item, text in texts if phrase in text), None)
+            if item is not None:
+                document.url += f"#item-{item.number}"
+                break
+        else:
+            if any(term in document.names.lower() for term in terms):
+                document.url += "#present"
+    return documents
+
+
+def _quoted_phrases(snippet):
+    """The first highlighted word of a snippet with up to three words either side, then shorter
+    phrases down to the word alone, lower-cased and with single spaces: what to look for in an item."""
+    match = re.search(r"((?:\S+ +){0,3})<mark>(.*?)</mark>((?: +\S+){0,3})", " ".join(str(snippet).split()))
+    if not match:
+        return []
+    before, word, after = (" ".join(html.unescape(strip_tags(part)).lower().split()) for part in match.groups())
+    phrases = [f"{before} {word} {after}", f"{word} {after}", f"{before} {word}", word]
+    return list(dict.fromkeys(" ".join(p.split()) for p in phrases if p.strip()))
+
+
+def _in_reading_order(items):
+    for item in AgendaItem.number_tree(items):
+        yield item
+        yield from item.children
+
+
+def _item_text(item):
+    parts = [item.title, html.unescape(strip_tags(item.body_html))]
+    parts += [point.text for point in item.action_points.all()]
+    parts += [decision.text for decision in item.decisions.all()]
+    return " ".join(" ".join(parts).lower().split())
 
 
 def _fallback_snippet(document, q):

@@ -12,7 +12,7 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 
 from ccm_portal.limits import draft_pdf_slot
-from meetings import pdf, record_json
+from meetings import pdf, permissions, record_json
 from meetings.models import Meeting
 from meetings.permissions import get_meeting_or_404
 from portal import search as search_index
@@ -50,6 +50,7 @@ def meeting_detail(request, meeting_date):
         # Adopted minutes show their record as adopted; drafts the record as it stands (one template).
         "record": record_json.document_for(meeting),
         "official_record": pdf.stored_record(meeting),
+        "can_edit": permissions.can_edit_meeting(request.user, meeting),
     }
     return render(request, "portal/meeting_detail.html", context)
 
@@ -153,5 +154,6 @@ def search(request):
         except EmptyPage:
             context["notice"] = _("There is no page %(page)s; showing the last page.") % {"page": requested}
             page = paginator.page(paginator.num_pages)
-        context.update(page=page, results=search_index.add_snippets(page.object_list, q), query=q)
+        results = search_index.add_item_links(search_index.add_snippets(page.object_list, q), q)
+        context.update(page=page, results=results, query=q)
     return render(request, "portal/search.html", context)

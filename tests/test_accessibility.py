@@ -145,3 +145,50 @@ def test_the_language_switcher_works_from_the_keyboard(demo, live_server, page):
         page.keyboard.press("Enter")
     assert page.get_attribute("html", "lang") == "fr"
     assert page.url.endswith("/action-points/")
+
+
+def _logged_in(browser, live_server, username):
+    from django.urls import reverse
+
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_pages_and_a_confirmation_have_no_serious_accessibility_violation(
+    live_server, browser, axe_script, isu_staff, coordinator
+):
+    from django.urls import reverse
+
+    from meetings import workflow
+    from meetings.models import Meeting
+    from tests.factories import later_meeting, meeting_in
+
+    meeting = meeting_in(Meeting.Status.CIRCULATED, by=isu_staff)
+    workflow.withdraw(meeting, by=isu_staff)
+    workflow.circulate(meeting, by=isu_staff, comment_deadline=meeting.latest_version().comment_deadline)
+    later_meeting(meeting)
+    day = meeting.date.isoformat()
+    context, page = _logged_in(browser, live_server, isu_staff.username)
+    for name in ("role_home", "meeting_review", "meeting_history", "meeting_versions"):
+        args = [] if name == "role_home" else [day]
+        page.goto(live_server.url + reverse(f"meetings:{name}", args=args))
+        assert serious_violations(page, axe_script) == [], name
+    page.goto(live_server.url + meeting.get_absolute_url())
+    page.get_by_role("button", name="Withdraw to draft").click()
+    page.wait_for_load_state()
+    assert "Nothing has been done yet." in page.content()
+    assert serious_violations(page, axe_script) == [], "confirmation"
+    context.close()
+    context, page = _logged_in(browser, live_server, coordinator.username)
+    for name in ("role_home", "meeting_review"):
+        args = [] if name == "role_home" else [day]
+        page.goto(live_server.url + reverse(f"meetings:{name}", args=args))
+        assert serious_violations(page, axe_script) == [], f"coordinator {name}"
+    context.close()

@@ -49,6 +49,8 @@ def test_minutes_go_from_draft_to_the_public_in_a_browser(chromium, live_server,
         staff.goto(meeting_url)
         staff.get_by_label("Comments due by").fill(deadline)
         staff.get_by_role("button", name="Circulate to the coordinators").click()
+        expect(staff.get_by_text("cannot be recalled, only followed by another version")).to_be_visible()
+        staff.get_by_role("button", name="Yes: Circulate to the coordinators").click()
         expect(staff.get_by_text("The minutes are circulated to the coordinators.")).to_be_visible()
 
         log_in(coord, base, "bob")
@@ -72,8 +74,11 @@ def test_minutes_go_from_draft_to_the_public_in_a_browser(chromium, live_server,
         staff.goto(meeting_url)
         staff.get_by_label("Adopted at the meeting of").select_option(str(later.pk))
         staff.get_by_role("button", name="Record the adoption").click()
+        staff.get_by_role("button", name="Yes: Record the adoption").click()
         expect(staff.get_by_text("The minutes are adopted.")).to_be_visible()
         staff.get_by_role("button", name="Publish the minutes").click()
+        expect(staff.get_by_text("Publishing makes these minutes public. It cannot be undone.")).to_be_visible()
+        staff.get_by_role("button", name="Yes: Publish the minutes").click()
         expect(staff.get_by_text("The minutes are published.")).to_be_visible()
 
         public.goto(meeting_url)

@@ -1,7 +1,8 @@
-"""Who gets what, for every URL the site answers: the resolver's patterns × four personas.
+"""Who gets what, for every URL the site answers: the resolver's patterns × five personas.
 A URL without a row here fails, and so does a row naming no URL."""
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -21,39 +22,44 @@ def _row(anonymous, outsider, coordinator, isu_staff, admin):
 
 
 # url name: expected status per persona (an outsider is logged in but has no role: they see what
-# the public sees). Pages about one meeting: 404 to whoever may not see it, 403 to whoever may see
-# it but not act. Mutations answer a redirect (302) when they ran.
+# the public sees). Staff and coordinators' pages (meetings:) send the anonymous to log in and back
+# (302), whether the meeting exists or not. Pages about one meeting: 404 to a logged-in user who
+# may not see it, 403 to whoever may see it but not act. Mutations answer a redirect (302) when
+# they ran.
 TABLE = {
     "portal:home": _row(200, 200, 200, 200, 200),
     "portal:meeting_archive": _row(200, 200, 200, 200, 200),
     "portal:meeting_detail": _row(404, 404, 200, 200, 200),  # circulated minutes
     "portal:meeting_pdf": _row(404, 404, 404, 200, 200),  # a draft
-    "meetings:meeting_review": _row(404, 404, 200, 200, 200),
-    "meetings:comment_create": _row(404, 404, 302, 302, 302),
-    "meetings:comment_reply": _row(404, 404, 403, 302, 302),
-    "meetings:meeting_versions": _row(404, 404, 200, 200, 200),
-    "meetings:meeting_history": _row(404, 404, 403, 200, 200),
-    "meetings:meeting_circulate": _row(404, 404, 404, 302, 302),  # a draft
-    "meetings:meeting_withdraw": _row(404, 404, 403, 302, 302),
-    "meetings:meeting_adopt": _row(404, 404, 403, 302, 302),
-    "meetings:silence_start": _row(404, 404, 403, 302, 302),
-    "meetings:silence_break": _row(404, 404, 302, 403, 403),  # coordinators break silence, staff don't
-    "meetings:meeting_publish": _row(404, 404, 403, 302, 302),  # adopted minutes
-    # Drafting (ISU staff only): pages about a draft are 404 to whoever may not see it; the
-    # workspace and new-meeting pages send the anonymous to log in and refuse other users.
+    "meetings:meeting_review": _row(302, 404, 200, 200, 200),
+    "meetings:comment_create": _row(302, 404, 302, 302, 302),
+    "meetings:comment_reply": _row(302, 404, 403, 302, 302),
+    "meetings:meeting_versions": _row(302, 404, 200, 200, 200),
+    "meetings:meeting_history": _row(302, 404, 403, 200, 200),
+    "meetings:meeting_circulate": _row(302, 404, 404, 302, 302),  # a draft
+    "meetings:meeting_withdraw": _row(302, 404, 403, 302, 302),
+    "meetings:meeting_adopt": _row(302, 404, 403, 302, 302),
+    "meetings:silence_start": _row(302, 404, 403, 302, 302),
+    "meetings:silence_break": _row(302, 404, 302, 403, 403),  # coordinators break silence, staff don't
+    "meetings:meeting_publish": _row(302, 404, 403, 302, 302),  # adopted minutes
+    # Each role's home: the router sends everyone somewhere; the coordinators' home is theirs.
+    "meetings:role_home": _row(302, 302, 302, 302, 302),
+    "meetings:coordinator_home": _row(302, 403, 200, 403, 403),
+    # Drafting (ISU staff only): pages about a draft are 404 to a logged-in user who may not see
+    # it; the workspace and new-meeting pages refuse other users.
     "meetings:drafting_workspace": _row(302, 403, 403, 200, 200),
     "meetings:drafting_meeting_new": _row(302, 403, 403, 200, 200),
     "meetings:drafting_preview": _row(302, 403, 403, 200, 200),
-    "meetings:drafting_meeting": _row(404, 404, 404, 200, 200),  # a draft
-    "meetings:drafting_attendance": _row(404, 404, 404, 200, 200),
-    "meetings:drafting_follow_up": _row(404, 404, 404, 302, 302),  # an empty follow-up: back, with a message
-    "meetings:drafting_item_add": _row(404, 404, 404, 302, 302),
-    "meetings:drafting_item": _row(404, 404, 404, 200, 200),
-    "meetings:drafting_item_remove": _row(404, 404, 404, 302, 302),
-    "meetings:drafting_item_move": _row(404, 404, 404, 302, 302),
-    # Importing the back catalogue: ISU staff only, no trace for anyone else.
-    "meetings:meeting_import": _row(404, 404, 404, 200, 200),
-    "meetings:meeting_import_confirm": _row(404, 404, 404, 302, 302),  # a tampered preview: back to the form
+    "meetings:drafting_meeting": _row(302, 404, 404, 200, 200),  # a draft
+    "meetings:drafting_attendance": _row(302, 404, 404, 200, 200),
+    "meetings:drafting_follow_up": _row(302, 404, 404, 302, 302),  # an empty follow-up: back, with a message
+    "meetings:drafting_item_add": _row(302, 404, 404, 302, 302),
+    "meetings:drafting_item": _row(302, 404, 404, 200, 200),
+    "meetings:drafting_item_remove": _row(302, 404, 404, 302, 302),
+    "meetings:drafting_item_move": _row(302, 404, 404, 302, 302),
+    # Importing the back catalogue: ISU staff only, no trace for any other logged-in user.
+    "meetings:meeting_import": _row(302, 404, 404, 200, 200),
+    "meetings:meeting_import_confirm": _row(302, 404, 404, 302, 302),  # a tampered preview: back to the form
     # The public portal: published records only, the same for everyone.
     "portal:record_verify": _row(200, 200, 200, 200, 200),
     "portal:record_certificate": _row(404, 404, 404, 404, 404),  # the same for all; 404 here, as no key is set
@@ -168,12 +174,17 @@ def sample(name, world):
         "meetings:comment_reply": ((circ, world["comment"].pk), {"reply": "Done.", "outcome": "incorporated"}),
         "meetings:meeting_versions": ((circ,), None),
         "meetings:meeting_history": ((circ,), None),
-        "meetings:meeting_circulate": ((d(world["draft"]),), {"comment_deadline": "2099-01-01"}),
-        "meetings:meeting_withdraw": ((circ,), {}),
-        "meetings:meeting_adopt": ((circ,), {"at_meeting": world["later"].pk, "outcome": "correct_record"}),
-        "meetings:silence_start": ((circ,), {"ends_at": "2099-01-01T12:00"}),
-        "meetings:silence_break": ((circ,), {"reason": "We object."}),
-        "meetings:meeting_publish": ((d(world["adopted"]),), {}),
+        "meetings:meeting_circulate": ((d(world["draft"]),), {"comment_deadline": "2099-01-01", "confirmed": "yes"}),
+        "meetings:meeting_withdraw": ((circ,), {"confirmed": "yes"}),
+        "meetings:meeting_adopt": (
+            (circ,),
+            {"at_meeting": world["later"].pk, "outcome": "correct_record", "confirmed": "yes"},
+        ),
+        "meetings:silence_start": ((circ,), {"ends_at": "2099-01-01T12:00", "confirmed": "yes"}),
+        "meetings:silence_break": ((circ,), {"reason": "We object.", "confirmed": "yes"}),
+        "meetings:meeting_publish": ((d(world["adopted"]),), {"confirmed": "yes"}),
+        "meetings:role_home": ((), None),
+        "meetings:coordinator_home": ((), None),
         "meetings:drafting_workspace": ((), None),
         "meetings:drafting_meeting_new": ((), None),
         "meetings:drafting_preview": ((), {"body": "*Noted.*"}),
@@ -231,6 +242,14 @@ def test_each_persona_gets_the_status_the_table_says(name, persona, world, reque
     url, data = sample(name, world)
     response = client.get(url) if data is None else client.post(url, data)
     assert response.status_code == TABLE[name][persona], f"{persona} on {url}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in TABLE if n.startswith("meetings:")))
+def test_the_anonymous_are_sent_to_log_in_and_back_from_every_staff_or_coordinator_url(name, world):
+    url, data = sample(name, world)
+    response = Client().get(url) if data is None else Client().post(url, data)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={quote(url)}"
 
 
 @pytest.mark.parametrize("name", sorted(POST_ONLY))

@@ -35,7 +35,9 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
 
     deadline = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(reverse("meetings:meeting_circulate", args=[day]), {"comment_deadline": deadline})
+        staff.post(
+            reverse("meetings:meeting_circulate", args=[day]), {"comment_deadline": deadline, "confirmed": "yes"}
+        )
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
 
     review_page = coord.get(reverse("meetings:meeting_review", args=[day]))
@@ -56,7 +58,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(
             reverse("meetings:meeting_adopt", args=[day]),
-            {"at_meeting": later.pk, "outcome": "correct_record", "corrections": ""},
+            {"at_meeting": later.pk, "outcome": "correct_record", "corrections": "", "confirmed": "yes"},
         )
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.ADOPTED
     adoption_item.refresh_from_db()
@@ -64,7 +66,7 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     assert public.get(meeting.get_absolute_url()).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(reverse("meetings:meeting_publish", args=[day]))
+        staff.post(reverse("meetings:meeting_publish", args=[day]), {"confirmed": "yes"})
 
     page = public.get(meeting.get_absolute_url())
     assert page.status_code == 200
@@ -73,4 +75,5 @@ def test_minutes_go_from_draft_to_the_public_through_the_pages(
     actions = list(AuditEntry.objects.filter(meeting=meeting).values_list("action", flat=True))
     assert actions == ["circulated", "comment.added", "comment.replied", "adopted", "published"]
     history = staff.get(reverse("meetings:meeting_history", args=[day])).content.decode()
-    assert "Published: the minutes are now public." in history
+    assert "alice published the minutes: they are now public." in history
+    assert "with_corrections" not in history and "comment.added" not in history

@@ -22,7 +22,9 @@
     // A list needs a blank line before it to be a list in Markdown.
     var lead = start > 0 && value.slice(0, start).slice(-2) !== "\n\n" ? "\n" : "";
     textarea.value = value.slice(0, start) + lead + block + value.slice(end);
-    textarea.setSelectionRange(start + lead.length, start + lead.length + block.length);
+    // The caret goes after the list, not around it: a selected marker would be erased by the next key.
+    var caret = start + lead.length + block.length;
+    textarea.setSelectionRange(caret, caret);
   }
 
   var actions = {

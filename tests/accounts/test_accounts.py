@@ -42,19 +42,24 @@ def test_the_login_page_uses_the_portals_layout(client):
     assert "CCM Portal" in page and "Forgotten your password?" in page
 
 
-def test_demo_logins_print_both_accounts_with_email_addresses(demo):
+def test_demo_logins_print_every_account_with_email_addresses(demo):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     lines = out.getvalue().splitlines()
-    assert [line.split()[:3] for line in lines] == [["demo", "login:", "isu"], ["demo", "login:", "coordinator"]]
+    assert [line.split()[:4] for line in lines] == [
+        ["demo", "login:", "isu", "isu"],
+        ["demo", "login:", "coordinator", "coordinator"],
+        ["demo", "login:", "coordinator", "coordinator-chile"],
+    ]
     users = get_user_model().objects.filter(username__in=["isu", "coordinator"])
     assert all(user.email.endswith("@example.org") for user in users)
     isu, coordinator = users.get(username="isu"), users.get(username="coordinator")
     assert permissions.is_isu_staff(isu) and permissions.is_coordinator(coordinator)
 
 
-def test_the_demo_coordinator_belongs_to_a_delegation_that_coordinates_a_thematic_area(demo):
+@pytest.mark.parametrize("username", ["coordinator", "coordinator-chile"])
+def test_each_demo_coordinator_belongs_to_a_delegation_that_coordinates_a_thematic_area(demo, username):
     call_command("demo_logins", stdout=io.StringIO())
-    coordinator = get_user_model().objects.get(username="coordinator")
+    coordinator = get_user_model().objects.get(username=username)
     delegation = coordinator.representative.delegation
     assert CoordinatorRole.objects.filter(delegation=delegation).exists()

@@ -72,7 +72,9 @@ def test_an_adoption_whose_pdf_cannot_be_stored_tells_the_staff_member_and_is_re
     client.force_login(isu_staff)
     url = reverse("meetings:meeting_adopt", args=[meeting.date.isoformat()])
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"at_meeting": later.pk, "outcome": "correct_record"}, follow=True)
+        response = client.post(
+            url, {"at_meeting": later.pk, "outcome": "correct_record", "confirmed": "yes"}, follow=True
+        )
     page = response.content.decode()
     assert "The minutes are adopted." in page and "could not be stored" in page
     assert "store_official_record" in caplog.text

@@ -1,6 +1,13 @@
+import os
+import re
+import shutil
+import subprocess
+
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
+from tests.conftest import require
 from tests.meetings.test_public_pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -92,17 +99,78 @@ def test_the_404_page_is_translated(client, demo):
     assert "Página no encontrada" in page_text(response)
 
 
+def _entries(po_text):
+    """The msgids of a .po file's entries (the header, whose msgid is empty, left out)."""
+    ids = []
+    for block in re.findall(r'^msgid ((?:".*"\n)+)', po_text, flags=re.M):
+        msgid = "".join(re.findall(r'"(.*)"', block))
+        if msgid:
+            ids.append(msgid)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def catalogues_as_makemessages_leaves_them(tmp_path_factory):
+    """Run makemessages, with the README's flags, over a copy of the whole interface and its locale/,
+    so that the test sees every string the code and templates ask for, not only those someone added."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    require(
+        shutil.which("xgettext") and shutil.which("msgmerge") and shutil.which("msgattrib"),
+        "GNU gettext (xgettext, msgmerge, msgattrib) is not installed",
+    )
+    # makemessages writes to the locale folder beside the files it reads, so it reads a copy of the
+    # sources: the real catalogues stay as they are.
+    project = tmp_path_factory.mktemp("catalogues") / "project"
+    shutil.copytree(
+        settings.BASE_DIR, project, ignore=shutil.ignore_patterns(".*", "var", "static", "tests", "__pycache__", "*.mo")
+    )
+    here = os.getcwd()
+    os.chdir(project)
+    try:
+        with override_settings(LOCALE_PATHS=[project / "locale"]):
+            call_command(
+                "makemessages",
+                locale=["fr", "es"],
+                ignore_patterns=[".venv", "var", "static", "tests"],
+                no_location=True,
+                no_obsolete=True,
+                verbosity=0,
+            )
+    finally:
+        os.chdir(here)
+    copy = project / "locale"
+    return copy
+
+
 @pytest.mark.parametrize("language", ["fr", "es"])
-def test_every_interface_string_is_translated_and_compiled(language):
-    import re
+@pytest.mark.parametrize("kind, flag", [("untranslated", "--untranslated"), ("fuzzy", "--only-fuzzy")])
+def test_no_interface_string_is_left_untranslated_or_fuzzy(
+    catalogues_as_makemessages_leaves_them, language, kind, flag
+):
+    po = catalogues_as_makemessages_leaves_them / language / "LC_MESSAGES" / "django.po"
+    leftovers = subprocess.run(
+        ["msgattrib", flag, "--no-obsolete", str(po)], capture_output=True, text=True, check=True
+    ).stdout
+    assert _entries(leftovers) == [], f"{kind} in the {language} catalogue"
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_compiled_catalogue_matches_the_translations(catalogues_as_makemessages_leaves_them, language):
+    """A .po translated but not compiled would leave the site in English."""
+    import gettext
 
     from django.conf import settings
 
-    folder = settings.BASE_DIR / "locale" / language / "LC_MESSAGES"
-    catalogue = (folder / "django.po").read_text(encoding="utf-8")
-    assert "#, fuzzy" not in catalogue
-    assert re.findall(r'^msgstr(?:\[\d\])? ""\n(?!")', catalogue, flags=re.M) == []
-    assert (folder / "django.mo").stat().st_size > 0
+    require(shutil.which("msgfmt"), "GNU gettext (msgfmt) is not installed")
+    po = catalogues_as_makemessages_leaves_them / language / "LC_MESSAGES" / "django.po"
+    fresh = po.with_suffix(".mo")
+    subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(po)], check=True)
+    committed = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.mo"
+    with fresh.open("rb") as a, committed.open("rb") as b:
+        expected, actual = gettext.GNUTranslations(a)._catalog, gettext.GNUTranslations(b)._catalog
+    assert sorted(k for k in expected if expected[k] != actual.get(k)) == []
 
 
 def test_the_pdf_keeps_the_records_language_whatever_the_interface_language(demo):
@@ -120,3 +188,18 @@ def test_pages_tell_caches_that_they_vary_by_language(client, demo):
     response = client.get("/action-points/", headers={"accept-language": "fr"})
     assert response["Content-Language"] == "fr"
     assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    "language, notice",
+    [
+        ("fr", "Ce procès-verbal n’existe qu’en anglais, langue de travail du Comité de coordination."),
+        ("es", "Esta acta solo existe en inglés, idioma de trabajo del Comité de Coordinación."),
+    ],
+)
+def test_a_french_or_spanish_reader_is_told_the_minutes_exist_in_english(client, demo, language, notice):
+    assert notice in page_text(client.get("/meetings/2018-09-25/", headers={"accept-language": language}))
+
+
+def test_an_english_reader_gets_no_language_notice(client, demo):
+    assert "working language" not in page_text(client.get("/meetings/2018-09-25/"))

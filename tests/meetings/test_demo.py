@@ -65,11 +65,11 @@ def test_the_november_meeting_is_a_draft(demo):
 
 def test_loading_the_demo_twice_changes_nothing(demo):
     counts = (Meeting.objects.count(), Attendee.objects.count(), ActionPoint.objects.count())
-    call_command("loaddemo", verbosity=0)
+    call_command("loaddemo", without_work_in_progress=True, verbosity=0)
     assert (Meeting.objects.count(), Attendee.objects.count(), ActionPoint.objects.count()) == counts
 
 
-def test_demo_logins_print_fresh_passwords_for_both_roles(demo, capsys):
+def test_demo_logins_print_fresh_passwords_for_every_account(demo, capsys):
     call_command("demo_logins")
     first = capsys.readouterr().out.splitlines()
     call_command("demo_logins")
@@ -77,5 +77,6 @@ def test_demo_logins_print_fresh_passwords_for_both_roles(demo, capsys):
     assert [line.split()[:4] for line in first] == [
         ["demo", "login:", "isu", "isu"],
         ["demo", "login:", "coordinator", "coordinator"],
+        ["demo", "login:", "coordinator", "coordinator-chile"],
     ]
     assert first != second

@@ -124,7 +124,8 @@ def test_an_smtp_failure_after_a_committed_circulation_is_logged_not_an_error_pa
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/meetings/{meeting.date.isoformat()}/circulate/", {"comment_deadline": IN_TWO_WEEKS.isoformat()}
+            f"/meetings/{meeting.date.isoformat()}/circulate/",
+            {"comment_deadline": IN_TWO_WEEKS.isoformat(), "confirmed": "yes"},
         )
     assert response.status_code == 302
     meeting.refresh_from_db()

@@ -132,7 +132,13 @@ def test_no_review_view_changes_adopted_minutes(frozen, client, isu_staff, name)
     client.force_login(isu_staff)
     response = client.post(
         reverse(f"meetings:{name}", args=[frozen.date.isoformat()]),
-        {"comment_deadline": "2099-01-01", "text": "Late", "item_key": "present", "ends_at": "2099-01-01T10:00"},
+        {
+            "comment_deadline": "2099-01-01",
+            "text": "Late",
+            "item_key": "present",
+            "ends_at": "2099-01-01T10:00",
+            "confirmed": "yes",
+        },
     )
     assert response.status_code in (302, 403)
     after = Meeting.objects.get(pk=frozen.pk)

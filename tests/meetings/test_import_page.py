@@ -37,9 +37,9 @@ def payload(response):
     return re.search(r'name="payload" value="([^"]+)"', response.content.decode()).group(1)
 
 
-def test_anonymous_visitor_gets_404(client):
-    assert client.get(IMPORT_URL).status_code == 404
-    assert client.post(CONFIRM_URL, {}).status_code == 404
+def test_anonymous_visitor_is_sent_to_log_in(client):
+    assert client.get(IMPORT_URL)["Location"] == f"/accounts/login/?next={IMPORT_URL}"
+    assert client.post(CONFIRM_URL, {}).status_code == 302
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "outsider"])

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings import review, versions, workflow
 from meetings.models import Meeting, ReviewComment
-from tests.factories import meeting_in
+from tests.factories import DelegationFactory, MeetingFactory, RepresentativeFactory, meeting_in
 
 pytestmark = pytest.mark.django_db
 
@@ -84,15 +84,20 @@ def test_staff_reply_and_the_author_sees_what_became_of_the_comment(client, coor
     assert "Fixed in version 2." in page and "Incorporated" in page
 
 
-def test_a_coordinator_sees_only_their_own_comments(client, coordinator, isu_staff, circulated, django_user_model):
+def test_every_coordinator_sees_every_delegations_comments_named_by_delegation_and_person(
+    client, coordinator, circulated, django_user_model
+):
     version = circulated.latest_version()
-    other = django_user_model.objects.create_user("eve")
-    other.groups.add(*coordinator.groups.all())
-    review.add_comment(version, author=other, item=version.snapshot["items"][0], text="Eve's remark.", proposed_text="")
+    kate = django_user_model.objects.create_user("kate")
+    kate.groups.add(*coordinator.groups.all())
+    RepresentativeFactory(
+        user=kate, honorific="Ms.", name="K. Donnelly", delegation=DelegationFactory(name="New Zealand")
+    )
+    review.add_comment(version, author=kate, item=version.snapshot["items"][0], text="Kate's remark.", proposed_text="")
     client.force_login(coordinator)
-    assert "Eve&#x27;s remark." not in client.get(url("meeting_review", circulated)).content.decode()
-    client.force_login(isu_staff)
-    assert "Eve&#x27;s remark." in client.get(url("meeting_review", circulated)).content.decode()
+    page = client.get(url("meeting_review", circulated)).content.decode()
+    assert "Kate&#x27;s remark." in page
+    assert "<strong>New Zealand (Ms. K. Donnelly)</strong>" in page
 
 
 def test_a_comment_stays_with_the_version_it_was_made_on(client, coordinator, isu_staff, circulated):
@@ -156,14 +161,16 @@ def test_the_history_page_shows_every_transition_with_who_did_it(client, isu_sta
 
 def test_an_invalid_transition_from_a_view_is_a_message_not_an_error(client, isu_staff, circulated):
     client.force_login(isu_staff)
-    response = client.post(url("meeting_publish", circulated), follow=True)
+    response = client.post(url("meeting_publish", circulated), {"confirmed": "yes"}, follow=True)
     assert response.status_code == 200
     assert "Only adopted minutes can be published." in response.content.decode()
 
 
 def test_a_bad_adoption_form_is_a_message_not_an_error(client, isu_staff, circulated):
     client.force_login(isu_staff)
-    response = client.post(url("meeting_adopt", circulated), {"at_meeting": "nonsense", "outcome": "x"}, follow=True)
+    response = client.post(
+        url("meeting_adopt", circulated), {"at_meeting": "nonsense", "outcome": "x", "confirmed": "yes"}, follow=True
+    )
     assert response.status_code == 200
     assert Meeting.objects.get(pk=circulated.pk).status == Meeting.Status.CIRCULATED
     assert "alert-danger" in response.content.decode()
@@ -197,9 +204,86 @@ def test_staff_see_who_broke_silence_and_why_on_the_meeting_page(client, isu_sta
         circulated, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=3)
     )
     client.force_login(coordinator)
-    client.post(url("silence_break", circulated), {"reason": "Item 2 misquotes us."})
+    client.post(url("silence_break", circulated), {"reason": "Item 2 misquotes us.", "confirmed": "yes"})
     procedure.refresh_from_db()
     assert procedure.broken_by == coordinator
     client.force_login(isu_staff)
     page = client.get(circulated.get_absolute_url()).content.decode()
     assert "Silence was broken by bob" in page and "Item 2 misquotes us." in page
+
+
+def test_publishing_without_confirmation_asks_first_and_changes_nothing(client, isu_staff):
+    meeting = meeting_in(Meeting.Status.ADOPTED, by=isu_staff)
+    client.force_login(isu_staff)
+    response = client.post(url("meeting_publish", meeting))
+    page = response.content.decode()
+    assert "Publishing makes these minutes public. It cannot be undone." in page
+    assert "Nothing has been done yet." in page
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.ADOPTED
+
+
+def test_publishing_once_confirmed_publishes(client, isu_staff):
+    meeting = meeting_in(Meeting.Status.ADOPTED, by=isu_staff)
+    client.force_login(isu_staff)
+    client.post(url("meeting_publish", meeting), {"confirmed": "yes"})
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "consequence"),
+    [
+        ("meeting_circulate", {"comment_deadline": "2099-01-01"}, "cannot be recalled"),
+        ("meeting_withdraw", {}, "takes the minutes back to draft"),
+        ("silence_start", {"ends_at": "2099-01-01T12:00"}, "unless one of them breaks silence"),
+    ],
+)
+def test_each_step_names_its_consequence_and_carries_the_form_to_the_confirmation(
+    client, isu_staff, name, data, consequence
+):
+    status = Meeting.Status.DRAFT if name == "meeting_circulate" else Meeting.Status.CIRCULATED
+    meeting = meeting_in(status, by=isu_staff)
+    client.force_login(isu_staff)
+    page = client.post(url(name, meeting), data).content.decode()
+    assert consequence in page
+    for field, value in data.items():
+        assert f'name="{field}" value="{value}"' in page
+    assert Meeting.objects.get(pk=meeting.pk).status == status
+
+
+def test_adoption_confirmation_repeats_the_meeting_and_outcome(client, isu_staff, circulated):
+    later = MeetingFactory(date=circulated.date + datetime.timedelta(days=60))
+    client.force_login(isu_staff)
+    page = client.post(url("meeting_adopt", circulated), {"at_meeting": later.pk, "outcome": "correct_record"})
+    text = page.content.decode()
+    assert "It cannot be undone" in text and f"{later.date:%-d %B %Y}" in text
+    assert Meeting.objects.get(pk=circulated.pk).status == Meeting.Status.CIRCULATED
+
+
+def test_the_history_reads_as_sentences_with_names_and_dates_and_no_internal_keys(client, isu_staff):
+    meeting = meeting_in(Meeting.Status.CIRCULATED, by=isu_staff)
+    later = MeetingFactory(date=meeting.date + datetime.timedelta(days=60))
+    workflow.adopt(meeting, by=isu_staff, at_meeting=later, outcome="with_corrections", corrections="Item 2: Chile.")
+    client.force_login(isu_staff)
+    page = client.get(url("meeting_history", meeting)).content.decode()
+    assert f"alice recorded the adoption: adopted with corrections at the meeting of {later.date:%-d %B %Y}" in page
+    assert "alice circulated version 1 to the coordinators; comments are due by" in page
+    assert "with_corrections" not in page and "correct_record" not in page
+
+
+def test_the_version_diff_compares_the_previous_version_with_the_latest_by_default(client, isu_staff):
+    meeting = meeting_in(Meeting.Status.CIRCULATED, by=isu_staff)
+    workflow.withdraw(meeting, by=isu_staff)
+    workflow.circulate(meeting, by=isu_staff, comment_deadline=IN_TWO_WEEKS)
+    client.force_login(isu_staff)
+    response = client.get(url("meeting_versions", meeting))
+    assert (response.context["old_key"], response.context["new_key"]) == ("1", "2")
+
+
+def test_a_rewritten_paragraph_is_shown_before_and_after_not_interleaved():
+    blocks = versions.paragraph_blocks(
+        "Chile thanked the Presidency.\n\nThe Committee noted the report.",
+        "Chile thanked the Presidency.\n\nThe Committee welcomed the report.",
+    )
+    assert [block["state"] for block in blocks] == ["same", "changed"]
+    assert str(blocks[1]["before"]) == "The Committee <del>noted</del> the report."
+    assert str(blocks[1]["after"]) == "The Committee <ins>welcomed</ins> the report."

@@ -16,7 +16,7 @@ def result_dates(response):
     if 'class="list-unstyled search-results"' not in body:
         return []
     results = body.split('class="list-unstyled search-results"', 1)[1].split("</ol>", 1)[0]
-    return re.findall(r'href="/meetings/(\d{4}-\d{2}-\d{2})/"', results)
+    return re.findall(r'href="/meetings/(\d{4}-\d{2}-\d{2})/(?:#[\w.-]+)?"', results)
 
 
 def found(response):
@@ -175,3 +175,40 @@ def test_odd_queries_are_answered_never_with_an_error(client, demo, q):
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("</form>", 1)[1]
+
+
+def test_a_search_that_finds_nothing_says_so_and_suggests_what_to_try(client, demo):
+    body = client.get("/search/", {"q": "Zanzibarian"}).content.decode()
+    assert "No minutes match “Zanzibarian”." in body
+    assert "Check the spelling" in body
+    assert 'name="robots" content="noindex"' in body
+
+
+@pytest.mark.parametrize(
+    "words, anchor",
+    [
+        ("Chad", "#item-6.1"),  # 6.1 ISU Chad Mission, the only item that names Chad
+        ("Jayasuriya", "#present"),  # named only in the attendance
+    ],
+)
+def test_a_result_links_to_the_item_that_matches(client, demo, words, anchor):
+    body = client.get("/search/", {"q": words}).content.decode()
+    assert f'href="/meetings/2018-09-25/{anchor}"' in body
+
+
+def test_a_result_opens_at_the_item_its_snippet_quotes(client, demo):
+    # "Caribbean" is in items 4, 5.1 and 6.3: the link follows the passage shown.
+    body = client.get("/search/", {"q": "Caribbean"}).content.decode()
+    anchor = re.search(r'href="/meetings/2018-09-25/#(item-[\d.]+)"', body).group(1)
+    snippet = re.search(r'<p class="search-snippet mb-0">(.*?)</p>', body, flags=re.S).group(1)
+    quoted = re.search(r"(\S+ +){0,2}<mark>Caribbean</mark>( +\S+){0,2}", snippet).group(0)
+    quoted = " ".join(quoted.replace("<mark>", "").replace("</mark>", "").split())
+    page = client.get("/meetings/2018-09-25/").content.decode()
+    section = page.split(f'id="{anchor}"', 1)[1].split('<section class="agenda-item"', 1)[0]
+    assert quoted in " ".join(re.sub(r"<[^>]+>", " ", section).split())
+
+
+def test_the_anchor_a_result_links_to_exists_on_the_meeting_page(client, demo):
+    body = client.get("/search/", {"q": "Chad"}).content.decode()
+    anchor = re.search(r'href="/meetings/2018-09-25/#([\w.-]+)"', body).group(1)
+    assert f'id="{anchor}"' in client.get("/meetings/2018-09-25/").content.decode()

@@ -169,7 +169,9 @@ def test_the_circulate_page_refuses_with_the_list(client, isu_staff):
     meeting = MeetingFactory(starts_at=None, ends_at=None)
     client.force_login(isu_staff)
     response = client.post(
-        f"/meetings/{meeting.date.isoformat()}/circulate/", {"comment_deadline": DEADLINE.isoformat()}, follow=True
+        f"/meetings/{meeting.date.isoformat()}/circulate/",
+        {"comment_deadline": DEADLINE.isoformat(), "confirmed": "yes"},
+        follow=True,
     )
     assert "cannot be circulated yet" in response.content.decode()
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.DRAFT

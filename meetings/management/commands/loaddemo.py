@@ -1,14 +1,17 @@
 """Load the demo record (meetings/demo/demo.json); the seed meeting is imported from its text. Safe to run again."""
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 
 from delegations.models import CoordinatorRole, Delegation, DelegationAlias, Presidency, Representative, ThematicArea
-from meetings import drafting, importer, workflow
+from meetings import drafting, importer, record_json, review, workflow
+from meetings.management.commands.demo_logins import DEMO_ACCOUNTS, demo_account
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -17,6 +20,7 @@ from meetings.models import (
     Decision,
     ItemLead,
     Meeting,
+    ReviewComment,
 )
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -28,14 +32,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if any meeting exists.")
+        parser.add_argument(
+            "--without-work-in-progress",
+            action="store_true",
+            help="Only the record of 2018 (the test suite's demo), not the minutes under review.",
+        )
 
     def handle(self, *args, **options):
         if options["if_empty"] and Meeting.objects.exists():
             self.stdout.write("The database already holds meetings; demo data not loaded.")
             return
         data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-        with transaction.atomic():
-            created = load(data)
+        # The demo's history happened before anyone ran it: its workflow steps send no email.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            with transaction.atomic():
+                created = load(data)
+                if not options["without_work_in_progress"]:
+                    created += load_work_in_progress()
         if options["verbosity"] == 0:
             return
         if created:
@@ -180,3 +193,166 @@ def _load_lifecycle(entry, meetings):
         )
     if entry["status"] == Meeting.Status.PUBLISHED:
         workflow.publish(meeting, at=datetime.fromisoformat(entry["published_at"]))
+
+
+# Work in progress: three meetings after 13 November 2018, so that every workflow page has
+# something to show. Built as the pages build them (drafting.py, workflow.py, review.py), never
+# by setting a status; the deadlines are counted from today, since the workflow refuses past ones.
+
+IN_PROGRESS_VENUE = "Permanent Mission of Sri Lanka, Geneva"
+
+IN_PROGRESS = [
+    {
+        "date": "2018-12-11",
+        "adoption_item": "The Minutes of the meeting of 13 November 2018 were adopted as a correct record.",
+        "bodies": {
+            "Welcome Remarks": "The President welcomed the Coordination Committee members and thanked the ISU "
+            "for preparing the meeting.",
+            "Update by the Presidency": "The President reported on the working lunch held with Signatory States "
+            "from South East Asia on 4 December 2018, at which three delegations indicated that ratification "
+            "was under consideration by their parliaments.",
+            "Universalization": "The Coordinators informed the Committee that they had written to the remaining "
+            "Signatory States offering bilateral meetings in the first quarter of 2019.",
+            "Update by the Implementation Support Unit": "The Director informed the Committee that the 2018 UNGA "
+            "Resolution on the Implementation of the CCM had been adopted by the First Committee.",
+            "Date of the Next Meeting": "The next meeting will be held on 29 January 2019.",
+        },
+    },
+    {
+        "date": "2019-01-29",
+        "bodies": {
+            "Welcome Remarks": "The President welcomed the Coordination Committee members to the first meeting "
+            "of 2019.",
+            "Update by the Presidency": "The President presented the draft calendar of the intersessional "
+            "meetings of 2019 and invited the Coordinators to share their thematic work plans by the end of "
+            "February.",
+            "Reporting": "The Coordinator recalled that initial and annual transparency reports are due by "
+            "30 April 2019 and proposed a reminder to all States Parties in March.",
+            "Update by the Implementation Support Unit": "The Director presented the ISU's work plan and budget "
+            "for 2019.",
+            "Date of the Next Meeting": "The next meeting will be held on 26 February 2019.",
+        },
+    },
+    {
+        "date": "2019-02-26",
+        "adoption_item": "The Minutes of the meeting of 29 January 2019 are under a silence procedure; the "
+        "Committee took note.",
+        "bodies": {
+            "Welcome Remarks": "The President welcomed the Coordination Committee members and the "
+            "representatives of the CMC and the ICRC.",
+            "Update by the Presidency": "The President informed the Committee that the Presidency would convene "
+            "a regional workshop on universalization in Colombo in May 2019.\n\n"
+            "The President invited the Coordinators to propose speakers for the workshop by 15 March 2019.",
+            "Universalization": "The Coordinators reported that two Signatory States had accepted bilateral "
+            "meetings in March 2019.",
+            "National Implementation Measures": "The Coordinator presented a model legislation for small "
+            "States, prepared with the ICRC, and proposed to circulate it to all States Parties.",
+            "Update by the Implementation Support Unit": "The Director informed the Committee that the "
+            "ISU's annual report for 2018 would be published in March 2019.",
+            "Date of the Next Meeting": "The next meeting will be held on 26 March 2019.",
+        },
+        "comments": [
+            (
+                "coordinator",
+                "National Implementation Measures",
+                "New Zealand presented the model legislation jointly with the ICRC; please say so.",
+                "The Coordinator, with the ICRC, presented a model legislation for small States and proposed to "
+                "circulate it to all States Parties.",
+            ),
+            (
+                "coordinator-chile",
+                "Universalization",
+                "Chile would add that the meetings will take place in Geneva and New York.",
+                "",
+            ),
+            (
+                "coordinator-chile",
+                "Update by the Presidency",
+                "Please give the date of the Colombo workshop once it is confirmed.",
+                "",
+            ),
+        ],
+    },
+]
+
+
+def load_work_in_progress():
+    """One adopted record awaiting publication (11 December 2018), one silence procedure running
+    (29 January 2019) and one circulated draft with comments from New Zealand and Chile
+    (26 February 2019). Returns the dates it created; nothing if they exist already."""
+    dates = [date.fromisoformat(entry["date"]) for entry in IN_PROGRESS]
+    if Meeting.objects.filter(date__in=dates).exists():
+        return []
+    accounts = {entry[1]: demo_account(*entry) for entry in DEMO_ACCOUNTS}
+    staff = accounts["isu"]
+    presidency = Presidency.objects.get(name="9MSP")
+    seed = Meeting.objects.get(date=date(2018, 9, 25))
+    meetings = [_draft_meeting(entry, staff, presidency, seed) for entry in IN_PROGRESS]
+    adopted, silent, under_review = meetings
+    today = timezone.localdate()
+
+    workflow.circulate(adopted, by=staff, comment_deadline=today)
+    workflow.adopt(adopted, by=staff, at_meeting=silent)
+
+    workflow.circulate(silent, by=staff, comment_deadline=today)
+    ends_at = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0) + timedelta(days=10)
+    workflow.start_silence_procedure(silent, by=staff, ends_at=ends_at)
+
+    version = workflow.circulate(under_review, by=staff, comment_deadline=today + timedelta(days=14))
+    items = {item["title"]: item for item in record_json.flat_items(version.snapshot)}
+    for username, title, text, proposal in IN_PROGRESS[2]["comments"]:
+        comment = review.add_comment(
+            version, author=accounts[username], item=items[title], text=text, proposed_text=proposal
+        )
+    review.reply(
+        comment,
+        by=staff,
+        text="The date will be added once the Presidency confirms it.",
+        outcome=ReviewComment.Outcome.INCORPORATED,
+    )
+    return [entry["date"] for entry in IN_PROGRESS]
+
+
+def _draft_meeting(entry, staff, presidency, seed):
+    """A meeting as ISU staff make one: the standard agenda, the seed's attendance, item texts."""
+    meeting = drafting.create_meeting(
+        staff,
+        date=date.fromisoformat(entry["date"]),
+        presidency=presidency,
+        starts_at=time(13, 0),
+        ends_at=time(14, 30),
+        venue=IN_PROGRESS_VENUE,
+    )
+    rows = [
+        {
+            "delegation": row.delegation,
+            "status": row.status,
+            "label": row.label,
+            "representatives": [attendee.representative for attendee in row.attendees.all()],
+            "remote": [attendee.representative for attendee in row.attendees.all() if attendee.remote],
+        }
+        for row in seed.attendance_list()
+    ]
+    drafting.save_attendance(meeting, staff, meeting.attendance_revision, rows)
+    for top in meeting.agenda():
+        for item in [top, *top.children]:
+            body = entry["bodies"].get(item.title)
+            if body is None and item.minutes_to_adopt_id:
+                # Without a text of its own, adopting the earlier minutes at this meeting writes it.
+                body = entry.get("adoption_item")
+            if body is None:
+                if not item.minutes_to_adopt_id and (item is not top or not top.children):
+                    # Circulating refuses an empty item: an item nobody spoke to leaves the agenda.
+                    drafting.remove_item(item, staff)
+                continue
+            item = drafting.load_item(meeting, item.pk)
+            drafting.save_item(
+                item,
+                staff,
+                item.revision,
+                drafting.item_snapshot(item),
+                title=item.title,
+                body=body,
+                leads=[link.delegation for link in item.lead_links.all()],
+            )
+    return meeting
