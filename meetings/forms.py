@@ -314,6 +314,8 @@ class AttendanceRowForm(forms.Form):
 
     def __init__(self, *args, representatives=None, delegation_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The form rewrites its initial data as choice keys; the sheet's own rows stay as they were.
+        self.initial = dict(self.initial)
         known = self.initial.get("delegation")
         if delegation_choices is not None:
             self.fields["delegation"].choices = delegation_choices

@@ -203,3 +203,16 @@ def test_a_present_delegation_without_names_is_never_shown_bare(client, isu_staf
     assert "Ruritania" in page and "[representatives not recorded]" in page
     pdf = pdf_reader.text(client.get(meeting.get_pdf_url()).content)
     assert "Ruritania" in pdf and "[representatives not recorded]" in pdf
+
+
+def test_building_the_sheet_twice_from_the_same_rows_gives_the_same_forms(meeting):
+    """A form reads the sheet's rows without rewriting them, so the same rows can be bound again
+    (they are shared by every form built from one sheet, on any thread)."""
+    from meetings.forms import AttendanceRowForm
+
+    rows = drafting.attendance_sheet(meeting)
+    first = [AttendanceRowForm(initial=row) for row in rows]
+    second = [AttendanceRowForm(initial=row) for row in rows]
+
+    assert [form.delegation_obj for form in second] == [form.delegation_obj for form in first]
+    assert all(row["delegation"] == form.delegation_obj for row, form in zip(rows, first, strict=True))

@@ -110,25 +110,26 @@ def test_the_second_attendance_save_is_refused(isu_staff, second_staff, demo):
 
 
 def _race(users, url, forms, changes):
-    """Each user opens the page, all wait until everyone has read the same revision, then all
-    save at once, each on their own database connection. Returns the responses' status codes."""
+    """Each user opens the page (one after the other, so each response's context is its own: the
+    test client gathers rendered contexts from every thread), then all save at once, each on their
+    own database connection. Returns the responses' status codes."""
+    clients = [logged_in(user) for user in users]
+    opened_forms = [opened(client, url, *forms) for client in clients]
     barrier = threading.Barrier(len(users))
     results = [None] * len(users)
     errors = []
 
-    def run(index, user):
+    def run(index):
         try:
-            client = logged_in(user)
-            data = opened(client, url, *forms)
             barrier.wait(timeout=30)
-            results[index] = client.post(url, {**data, **changes[index]}).status_code
+            results[index] = clients[index].post(url, {**opened_forms[index], **changes[index]}).status_code
         except Exception as exc:  # noqa: BLE001 — reported to the test below
             errors.append(exc)
             barrier.abort()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, user)) for i, user in enumerate(users)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(users))]
     for thread in threads:
         thread.start()
     for thread in threads:
