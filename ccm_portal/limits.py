@@ -7,6 +7,7 @@ import contextlib
 import fcntl
 import hashlib
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,14 @@ def _slot_directory():
     )
     Path(directory).mkdir(parents=True, exist_ok=True)
     return Path(directory)
+
+
+def hold_back_refusal():
+    """A refused login (locked out, or busy) is answered only after LOGIN_REFUSAL_DELAY_MS: a
+    guesser waits instead of asking again at once, and a waiting thread costs the site nothing
+    (gunicorn runs threaded workers, see gunicorn.conf.py)."""
+    if settings.LOGIN_REFUSAL_DELAY_MS > 0:
+        time.sleep(settings.LOGIN_REFUSAL_DELAY_MS / 1000)
 
 
 def draft_pdf_slot():

@@ -71,6 +71,9 @@ class StaffMinimumLengthValidator:
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: 429 and how long the lockout lasts."""
+    from ccm_portal import limits
+
+    limits.hold_back_refusal()
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     response = render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)

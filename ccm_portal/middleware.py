@@ -45,6 +45,7 @@ def bounded_password_checks(get_response):
         with limits.password_check_slot() as granted:
             if granted:
                 return get_response(request)
+        limits.hold_back_refusal()
         response = render(request, "registration/login_busy.html", status=429)
         response["Retry-After"] = "2"
         return response

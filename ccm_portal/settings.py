@@ -213,6 +213,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 LIMITS_DIR = env_str("LIMITS_DIR")
 # Passwords checked at once on one host (ccm_portal/limits.py); more logins answer "busy" (429).
 LOGIN_CONCURRENCY = env_int("LOGIN_CONCURRENCY", 1)
+# A refused login (locked out or busy) is answered after this many milliseconds, so that guessing
+# goes slowly and costs the site nothing (gunicorn's threaded workers wait without working).
+LOGIN_REFUSAL_DELAY_MS = env_int("LOGIN_REFUSAL_DELAY_MS", 1000)
 # Draft PDFs rendered at once on one host (ccm_portal/limits.py); more answer "busy, try again".
 DRAFT_PDF_CONCURRENCY = env_int("DRAFT_PDF_CONCURRENCY", 1)
 # The largest file the public "verify a document" page accepts, in megabytes.

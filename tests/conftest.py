@@ -63,8 +63,10 @@ def chromium():
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """Personas log in with passwords; the production hasher is deliberately slow."""
+    """Personas log in with passwords; the production hasher is deliberately slow, and a refused
+    login is held back a second (tests/ccm_portal checks that it is)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LOGIN_REFUSAL_DELAY_MS = 0
 
 
 @pytest.fixture(autouse=True, scope="session")

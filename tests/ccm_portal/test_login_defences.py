@@ -77,6 +77,23 @@ def test_a_locked_attempt_costs_no_password_hash(client, coordinator, settings):
     assert CountingHasher.checked == 0
 
 
+def test_a_locked_out_guess_is_answered_only_after_the_refusal_delay_and_a_good_login_is_not(
+    client, coordinator, settings, monkeypatch
+):
+    from ccm_portal import limits
+
+    waits = []
+    monkeypatch.setattr(limits.time, "sleep", waits.append)  # records the wait instead of waiting
+    settings.LOGIN_REFUSAL_DELAY_MS = 1500
+    assert log_in(Client(), "bob", RIGHT, address="10.0.0.20").status_code == 302
+    assert waits == []
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "bob", "wrong")
+    waits.clear()
+    assert log_in(client, "bob", RIGHT).status_code == 429
+    assert waits == [1.5]
+
+
 def test_an_administrator_unlocks_an_account_in_the_admin(client, coordinator, admin_user, settings):
     from axes.models import AccessAttempt
 

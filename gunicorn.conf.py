@@ -1,0 +1,23 @@
+"""How production serves the portal: `gunicorn ccm_portal.wsgi` from this folder reads this file.
+
+Threaded workers (gthread): a request that waits — a refused login held back a second, a slow
+client, the database — holds one thread, not a whole worker, so the public pages keep being
+answered. Every figure can be changed from the environment."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request taking longer than this is a bug or an attack; the limits in ccm_portal/limits.py keep
+# the legitimate slow ones (draft PDFs, imports) well below it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Each worker is replaced after this many requests (with jitter), bounding any slow leak.
+max_requests = 2000
+max_requests_jitter = 200
+# Request line and headers: generous for real browsers, bounded for everything else.
+limit_request_line = 8190
+limit_request_fields = 100
