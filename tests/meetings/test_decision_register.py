@@ -297,7 +297,7 @@ def test_the_delegation_page_lists_decisions_on_items_it_led_in_published_minute
 def test_minutes_search_finds_a_decision_and_links_to_its_item(client, demo):
     response = client.get("/search/", {"q": "second week of November"})
     body = response.content.decode()
-    assert 'href="/meetings/2018-09-25/#item-8">8 Date of the Next Meeting</a>' in body
+    assert 'href="/meetings/2018-09-25/#item-8">8. Date of the Next Meeting</a>' in body
     assert SEPTEMBER_NEXT in page_text(response)
 
 
