@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from meetings import record_json
 from meetings.models import Meeting
 from portal.caching import published_page
+from portal.forms import DecisionFilterForm
+from portal.registers import published_decisions
 from portal.sitemaps import absolute_url
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
@@ -74,27 +76,59 @@ def meeting_document(meeting):
     }
 
 
-@published_page
-def api_meeting_list(request):
-    meetings = Meeting.objects.published().select_related("official_record__signing_certificate").order_by("-date")
-    paginator = Paginator(meetings, PAGE_SIZE)
+def _paginated(request, url_name, entries, describe):
+    """A page of `entries` as the list endpoints answer it, its neighbours keeping the request's filters."""
+    paginator = Paginator(entries, PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
         return _error(_("The page must be a whole number."), 400)
     except EmptyPage:
         return _error(_("There is no such page."), 404)
-    here = absolute_url(reverse("portal:api_meeting_list"))
+    here = absolute_url(reverse(url_name))
+
+    def page_url(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return f"{here}?{query.urlencode()}"
+
     return JsonResponse(
         {
             "count": paginator.count,
             "page": page.number,
             "num_pages": paginator.num_pages,
-            "next": f"{here}?page={page.next_page_number()}" if page.has_next() else None,
-            "previous": f"{here}?page={page.previous_page_number()}" if page.has_previous() else None,
-            "results": [meeting_summary(meeting) for meeting in page.object_list],
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [describe(entry) for entry in page.object_list],
         }
     )
+
+
+@published_page
+def api_meeting_list(request):
+    meetings = Meeting.objects.published().select_related("official_record__signing_certificate").order_by("-date")
+    return _paginated(request, "portal:api_meeting_list", meetings, meeting_summary)
+
+
+def decision_summary(decision):
+    """A decision as the adopted record words it, with the item it was taken under."""
+    day = decision.meeting.date.isoformat()
+    return {
+        "meeting_date": day,
+        "meeting_url": absolute_url(reverse("portal:api_meeting_detail", args=[day])),
+        "html_url": absolute_url(decision.url),
+        "item": {"number": decision.item_number, "title": decision.item_title, "leads": decision.item_leads},
+        "text": decision.text,
+    }
+
+
+@published_page
+def api_decision_list(request):
+    form = DecisionFilterForm(request.GET)
+    if not form.is_valid():
+        return _error(form.error_sentence(), 400)
+    decisions = published_decisions(**form.filters())
+    return _paginated(request, "portal:api_decision_list", decisions, decision_summary)
 
 
 @published_page

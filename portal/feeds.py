@@ -1,4 +1,5 @@
-"""Feeds of the published record: an Atom feed of newly published minutes and an ICS calendar.
+"""Feeds of the published record: Atom feeds of newly published minutes and of their decisions, and
+an ICS calendar.
 
 The calendar lists the meetings whose minutes are published: a meeting enters the public record,
 and so the calendar, only with its minutes; drafts never appear in either feed.
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from meetings.models import Meeting
 from portal.caching import published_page
+from portal.registers import published_decisions
 from portal.sitemaps import absolute_url
 
 FEED_SIZE = 30
@@ -71,6 +73,49 @@ class MinutesFeed(Feed):
 
 
 minutes_feed = published_page(MinutesFeed())
+
+
+class DecisionsFeed(Feed):
+    """The decisions of the minutes published last, as their adopted records word them."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("CCM Coordination Committee: decisions")
+    subtitle = gettext_lazy("Decisions of the Coordination Committee, as its published minutes record them.")
+
+    def link(self):
+        return absolute_url(reverse("portal:decision_index"))
+
+    def feed_url(self):
+        return absolute_url(reverse("portal:decisions_feed"))
+
+    def items(self):
+        # Minutes published last come first; within them, decisions in reading order.
+        return published_decisions(latest=FEED_SIZE)[:FEED_SIZE]
+
+    def item_title(self, decision):
+        return _("Item %(number)s, %(title)s: meeting of %(date)s") % {
+            "number": decision.item_number,
+            "title": decision.item_title,
+            "date": date_format(decision.meeting.date, "j F Y"),
+        }
+
+    def item_description(self, decision):
+        return decision.text
+
+    def item_link(self, decision):
+        return absolute_url(decision.url)
+
+    def item_guid(self, decision):
+        return f"{absolute_url(decision.url)}-decision-{decision.position}"
+
+    def item_pubdate(self, decision):
+        return decision.meeting.published_at
+
+    def item_updateddate(self, decision):
+        return decision.meeting.published_at
+
+
+decisions_feed = published_page(DecisionsFeed())
 
 
 ICS_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\r": "", "\n": "\\n"})

@@ -1,10 +1,10 @@
-"""Forms of the public pages: search and the action-point register's filters."""
+"""Forms of the public pages: search and the action-point and decision registers' filters."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from delegations.models import Delegation, ThematicArea
-from meetings.models import ActionPoint
+from delegations.models import Delegation, Presidency, ThematicArea
+from meetings.models import ActionPoint, Meeting
 
 MAX_QUERY_LENGTH = 200
 
@@ -64,3 +64,56 @@ class ActionPointFilterForm(forms.Form):
         empty_label=_("Any thematic area"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class PresidencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, presidency):
+        return _("%(name)s Presidency") % {"name": presidency.name}
+
+
+class DecisionFilterForm(forms.Form):
+    """The decisions register's filters, for its page, its feed's readers and the API alike; the
+    year and presidency choices come from published minutes only."""
+
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    presidency = PresidencyChoiceField(
+        label=_("Presidency"),
+        required=False,
+        queryset=Presidency.objects.filter(meetings__in=Meeting.objects.published()).distinct(),
+        to_field_name="name",
+        empty_label=_("Any presidency"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    area = forms.ModelChoiceField(
+        label=_("Thematic area"),
+        required=False,
+        queryset=ThematicArea.objects.all(),
+        empty_label=_("Any thematic area"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    q = forms.CharField(
+        label=_("Words in the decision"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Meeting.objects.published().dates("date", "year", order="DESC")
+        self.fields["year"].choices = [("", _("Any year")), *((day.year, day.year) for day in years)]
+
+    def filters(self):
+        """The cleaned filters as published_decisions() takes them."""
+        data = self.cleaned_data
+        return {"year": data["year"], "presidency": data["presidency"], "area": data["area"], "words": data["q"]}
+
+    def error_sentence(self):
+        """Every refused value in one sentence, for the API's `detail`."""
+        return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())

@@ -1,8 +1,10 @@
-"""Public registers drawn from the published record: delegations, presidencies and action points.
+"""Public registers drawn from the published record: delegations, presidencies, action points and decisions.
 
 Every query here starts from `Meeting.objects.published()` (or filters on it): whoever is
 logged in, these pages show the public record only.
 """
+
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
@@ -13,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Presidency
-from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Meeting
-from portal.forms import ActionPointFilterForm
+from meetings import record_json
+from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, ItemLead, Meeting
+from portal.caching import published_page
+from portal.forms import ActionPointFilterForm, DecisionFilterForm
 
 PUBLISHED = Meeting.Status.PUBLISHED
 ACTION_POINTS_PER_PAGE = 50
+DECISIONS_PER_PAGE = 50
 
 
 # Attendance as the matrix and the delegation pages show it, in words, never by colour alone.
@@ -110,6 +115,80 @@ def action_point_index(request):
     )
 
 
+@dataclass(frozen=True)
+class PublishedDecision:
+    """A decision as the adopted record words it, with the item it was taken under as recorded."""
+
+    meeting: Meeting
+    item_number: str
+    item_title: str
+    item_leads: list
+    text: str
+    # Its place among the decisions of its item, from 1.
+    position: int
+
+    @property
+    def url(self):
+        return f"{self.meeting.get_absolute_url()}#item-{self.item_number}"
+
+
+def published_decisions(year=None, presidency=None, area=None, words="", led_by=None, latest=None, within=None):
+    """Decisions of published minutes, newest meeting first and in reading order within a meeting.
+
+    The text, the item and its leads are read from each meeting's record as adopted
+    (record_json.document_for), never from live rows, so a later rename changes nothing here; one
+    query reads them all, whatever their number (two with `led_by`). `area` keeps the decisions of
+    items named after that thematic area, as the action-point register does; `words` those holding
+    every word; `led_by` those of items the delegation led; `latest` reads only the minutes
+    published last; `within` only the meetings of these ids."""
+    meetings = Meeting.objects.published()
+    if within is not None:
+        meetings = meetings.filter(pk__in=within)
+    if year:
+        meetings = meetings.filter(date__year=year)
+    if presidency:
+        meetings = meetings.filter(presidency=presidency)
+    led_keys = None
+    if led_by is not None:
+        # The record names leads as written then; the lead rows, frozen with the record, say who they were.
+        led = ItemLead.objects.filter(delegation=led_by, agenda_item__meeting__in=meetings)
+        led_keys = {str(pk) for pk in led.values_list("agenda_item_id", flat=True)}
+        meetings = meetings.filter(pk__in=led.values("agenda_item__meeting_id"))
+    meetings = meetings.only("date", "published_at", "adopted_record")
+    if latest:
+        meetings = meetings.order_by("-published_at", "-date")[:latest]
+    else:
+        meetings = meetings.order_by("-date")
+    terms = [term.strip("\"'").lower() for term in words.split() if term.strip("\"'")]
+    found = []
+    for meeting in meetings:
+        for item in record_json.flat_items(record_json.document_for(meeting)):
+            if area and item["title"].strip().lower() != area.name.lower():
+                continue
+            if led_keys is not None and item["key"] not in led_keys:
+                continue
+            for position, text in enumerate(item["decisions"], start=1):
+                if all(term in text.lower() for term in terms):
+                    entry = PublishedDecision(meeting, item["number"], item["title"], item["leads"], text, position)
+                    found.append(entry)
+    return found
+
+
+@published_page
+def decision_index(request):
+    form = DecisionFilterForm(request.GET or None)
+    decisions = []
+    if not form.is_bound:
+        decisions = published_decisions()
+    elif form.is_valid():
+        decisions = published_decisions(**form.filters())
+    page = Paginator(decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "decisions": page.object_list, "query": query.urlencode()}
+    return render(request, "portal/decision_index.html", context)
+
+
 def delegation_index(request):
     # order_by again: Django leaves Meta.ordering out of aggregate queries, and the rows came back in
     # whatever order the database kept them (different after a restore).
@@ -145,6 +224,7 @@ def delegation_detail(request, slug):
             "-presidency__starts_on", "thematic_area__position"
         ),
         "action_points": list(public_action_points().filter(owners=delegation)),
+        "decisions": published_decisions(led_by=delegation),
     }
     return render(request, "portal/delegation_detail.html", context)
 

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from delegations.models import Delegation, Presidency, ThematicArea
 from meetings.models import AgendaItem, SearchDocument
 from meetings.search import CONFIG, uses_full_text
+from portal.registers import published_decisions
 
 # Sentinels that ts_headline puts around matches; replaced by <mark> after the text is escaped.
 START, STOP = "\u27e6", "\u27e7"
@@ -110,6 +111,18 @@ def add_item_links(documents, q):
         else:
             if any(term in document.names.lower() for term in terms):
                 document.url += "#present"
+    return documents
+
+
+def add_matching_decisions(documents, q):
+    """Give each entry of a page of results `.decisions`: the decisions of its minutes holding every
+    word of the query, as the adopted record words them, each with its item's address. One query."""
+    found = published_decisions(words=q, within=[d.meeting_id for d in documents]) if (q or "").strip() else []
+    by_meeting = {}
+    for decision in found:
+        by_meeting.setdefault(decision.meeting.pk, []).append(decision)
+    for document in documents:
+        document.decisions_found = by_meeting.get(document.meeting_id, [])
     return documents
 
 

@@ -39,7 +39,7 @@ class StaticPageSitemap(CanonicalSitemap):
     priority = 0.5
 
     def items(self):
-        return ["portal:home", "portal:meeting_archive", "portal:search"]
+        return ["portal:home", "portal:meeting_archive", "portal:decision_index", "portal:search"]
 
     def location(self, name):
         return reverse(name)

@@ -155,5 +155,6 @@ def search(request):
             context["notice"] = _("There is no page %(page)s; showing the last page.") % {"page": requested}
             page = paginator.page(paginator.num_pages)
         results = search_index.add_item_links(search_index.add_snippets(page.object_list, q), q)
+        results = search_index.add_matching_decisions(results, q)
         context.update(page=page, results=results, query=q)
     return render(request, "portal/search.html", context)

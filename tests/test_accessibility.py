@@ -30,6 +30,8 @@ PUBLIC_PAGES = {
     "presidency with attendance matrix": "/presidencies/9MSP/",
     "action-point tracker": "/action-points/",
     "action-point tracker filtered": "/action-points/?status=done",
+    "decisions register": "/decisions/",
+    "decisions register with a refused filter": "/decisions/?year=1900",
     "not found": "/no-such-page/",
 }
 

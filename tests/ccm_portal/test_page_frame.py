@@ -4,7 +4,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/meetings/", "/delegations/", "/presidencies/9MSP/", "/action-points/"]
+PAGES = ["/", "/meetings/", "/delegations/", "/presidencies/9MSP/", "/action-points/", "/decisions/"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -23,7 +23,7 @@ def test_every_page_links_the_print_stylesheet(client, demo, path):
 
 def test_the_navigation_reaches_the_registers(client, demo):
     body = client.get("/").content.decode()
-    for href in ['href="/action-points/"', 'href="/delegations/"', 'href="/presidencies/"']:
+    for href in ['href="/action-points/"', 'href="/decisions/"', 'href="/delegations/"', 'href="/presidencies/"']:
         assert href in body
 
 

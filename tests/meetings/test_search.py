@@ -16,7 +16,8 @@ def result_dates(response):
     if 'class="list-unstyled search-results"' not in body:
         return []
     results = body.split('class="list-unstyled search-results"', 1)[1].split("</ol>", 1)[0]
-    return re.findall(r'href="/meetings/(\d{4}-\d{2}-\d{2})/(?:#[\w.-]+)?"', results)
+    # Each result's heading links its meeting; the decisions listed under it link their items.
+    return re.findall(r'<h3 class="h6 mb-1"><a href="/meetings/(\d{4}-\d{2}-\d{2})/(?:#[\w.-]+)?"', results)
 
 
 def found(response):
