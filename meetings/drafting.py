@@ -60,6 +60,8 @@ ATTENDANCE_AFTER_MEETING = gettext_lazy(
 )
 
 MEETING_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency")
+# Edited with them while the meeting is announced.
+ANNOUNCEMENT_FIELDS = ("time_zone", "remote_link")
 
 
 class DraftingError(Exception):
@@ -202,16 +204,21 @@ def save_meeting(meeting, by, revision, started, data):
         raise DraftingError(
             _("An announced meeting moves to another day by postponing it, so that coordinators are told.")
         )
-    for field in MEETING_FIELDS:
+    fields = [*MEETING_FIELDS, *(f for f in ANNOUNCEMENT_FIELDS if announced and f in data)]
+    before.update({f: getattr(locked, f) for f in fields if f not in before})
+    for field in fields:
         setattr(locked, field, data[field])
+    values = {f: data[f] for f in fields}
+    if locked.announced_at:
+        # Its public page and calendar entry show these details: cached copies are stale.
+        values["updated_at"] = timezone.now()
     # The conditional UPDATE holds the rule even where the row lock is a no-op (SQLite).
-    updated = Meeting.objects.filter(pk=locked.pk, revision=revision).update(
-        **{f: data[f] for f in MEETING_FIELDS}, revision=revision + 1
-    )
+    updated = Meeting.objects.filter(pk=locked.pk, revision=revision).update(**values, revision=revision + 1)
     if not updated:
         raise Conflict(locked, before, _conflict_changes(started, before))
     locked.revision = revision + 1
-    changes = audit.diff_fields(before, meeting_snapshot(locked), before.keys())
+    after = {**meeting_snapshot(locked), **{f: getattr(locked, f) for f in fields if f in ANNOUNCEMENT_FIELDS}}
+    changes = audit.diff_fields(before, after, before.keys())
     if changes:
         audit.record(locked, by, "meeting.changed", "Changed the meeting's details", changes)
     return locked

@@ -1,5 +1,6 @@
 """Forms of the meetings app: they validate input and never run a workflow."""
 
+import functools
 import json
 import zoneinfo
 from datetime import datetime, time, timedelta
@@ -300,17 +301,24 @@ class MeetingEditForm(RevisionMixin, MeetingForm):
             # Moving an announced meeting tells the coordinators: that is postponing (workflow.postpone).
             self.fields["date"].disabled = True
             self.fields["date"].help_text = _("To move the meeting to another day, postpone it.")
+            self.fields["time_zone"] = _time_zone_field()
+            self.fields["remote_link"] = _remote_link_field()
+            self.initial.setdefault("time_zone", self.instance.time_zone)
+            self.initial.setdefault("remote_link", self.instance.remote_link)
+            self.order_fields(["date", "starts_at", "ends_at", "time_zone", "venue", "remote_link", "presidency"])
 
 
+@functools.cache
 def _zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
-class AnnounceForm(MeetingForm):
-    """A meeting to come: its date, times and their zone, venue, the private remote link, presidency."""
+def _time_zone_field():
+    return forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_TIME_ZONE, choices=_zone_choices)
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_TIME_ZONE)
-    remote_link = forms.URLField(
+
+def _remote_link_field():
+    return forms.URLField(
         label=_("Remote link"),
         required=False,
         max_length=500,
@@ -318,11 +326,17 @@ class AnnounceForm(MeetingForm):
         help_text=_("The video call's address: shown to coordinators and ISU staff only, never publicly."),
     )
 
+
+class AnnounceForm(MeetingForm):
+    """A meeting to come: its date, times and their zone, venue, the private remote link, presidency."""
+
     field_order = ["date", "starts_at", "ends_at", "time_zone", "venue", "remote_link", "presidency"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = _zone_choices()
+        self.fields["time_zone"] = _time_zone_field()
+        self.fields["remote_link"] = _remote_link_field()
+        self.order_fields(self.field_order)
         self.fields["starts_at"].required = True
 
     def clean_date(self):

@@ -72,9 +72,7 @@ minutes_feed = published_page(MinutesFeed())
 def meetings_calendar(request):
     """Announced meetings (cancelled ones marked so) and meetings whose minutes are published."""
     meetings = (
-        (Meeting.objects.published() | Meeting.objects.announced())
-        .select_related("presidency__delegation")
-        .order_by("date")
+        (Meeting.objects.published() | Meeting.objects.announced()).prefetch_related("agenda_items").order_by("date")
     )
     response = HttpResponse(calendar.calendar(meetings), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ccm-meetings.ics"'

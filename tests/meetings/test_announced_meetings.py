@@ -145,18 +145,21 @@ def test_changing_the_provisional_agenda_or_venue_raises_the_sequence(staff_clie
     assert int(event_of(public_calendar(), meeting)["SEQUENCE"]) == 1
     assert "New item" in Client().get(meeting.get_absolute_url()).content.decode()
     meeting.refresh_from_db()
-    staff_client.post(
+    response = staff_client.post(
         meeting.get_drafting_url(),
         {
             "date": meeting.date.isoformat(),
             "starts_at": "12:30",
             "ends_at": "14:30",
+            "time_zone": "Europe/Zurich",
             "venue": "Online",
+            "remote_link": REMOTE_LINK,
             "presidency": meeting.presidency_id,
             "revision": meeting.revision,
             "started": "{}",
         },
     )
+    assert response.status_code == 302
     event = event_of(public_calendar(), meeting)
     assert int(event["SEQUENCE"]) == 2
     assert str(event["LOCATION"]) == "Online"
@@ -348,3 +351,56 @@ def test_an_announced_meeting_cannot_record_an_adoption(staff_client, presidency
     announced = announce(staff_client, in_days(10))
     with pytest.raises(workflow.TransitionError, match="has taken place"):
         workflow.adopt(circulated, by=None, at_meeting=announced)
+
+
+def test_staff_change_the_remote_link_and_zone_of_an_announced_meeting_but_not_its_date(staff_client, presidency):
+    meeting = announce(staff_client, in_days(10))
+    response = staff_client.post(
+        meeting.get_drafting_url(),
+        {
+            "date": in_days(12).isoformat(),  # the date field is disabled: the posted value is ignored
+            "starts_at": "12:30",
+            "ends_at": "14:30",
+            "time_zone": "Europe/Vienna",
+            "venue": "Online",
+            "remote_link": "https://meet.example.org/new-room",
+            "presidency": meeting.presidency_id,
+            "revision": meeting.revision,
+            "started": "{}",
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.time_zone, meeting.remote_link) == (
+        in_days(10),
+        "Europe/Vienna",
+        "https://meet.example.org/new-room",
+    )
+    assert event_of(public_calendar(), meeting)["DTSTART"].params["TZID"] == "Europe/Vienna"
+    assert "new-room" not in Client().get(meeting.get_absolute_url()).content.decode()
+
+
+def test_the_history_tells_the_announcement_in_sentences(staff_client, presidency):
+    meeting = announce(staff_client, in_days(10))
+    staff_client.post(
+        f"/meetings/{meeting.date.isoformat()}/postpone/",
+        {"date": in_days(17).isoformat(), "starts_at": "12:30", "confirmed": "yes"},
+    )
+    staff_client.post(f"/meetings/{in_days(17).isoformat()}/cancel/", {"reason": "No quorum.", "confirmed": "yes"})
+    history = staff_client.get(f"/meetings/{in_days(17).isoformat()}/history/").content.decode()
+    assert "announced the meeting, with a provisional agenda" in history
+    assert "postponed the meeting to" in history
+    assert "cancelled the meeting: “No quorum.”" in history
+
+
+def test_the_calendar_reads_any_number_of_announced_meetings_in_the_same_queries(
+    staff_client, presidency, django_assert_num_queries
+):
+    announce(staff_client, in_days(10))
+    anonymous = Client()
+    with django_assert_num_queries(3):  # the cache stamp, the meetings, their agenda items
+        anonymous.get(CALENDAR_URL)
+    announce(staff_client, in_days(11))
+    announce(staff_client, in_days(12))
+    with django_assert_num_queries(3):
+        anonymous.get(CALENDAR_URL)
