@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.dispatch import Signal
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meetings.models import AgendaItem, Meeting
@@ -113,6 +114,9 @@ def _description(meeting, *, private):
         agenda = AgendaItem.number_tree(list(meeting.agenda_items.all()))
         titles = [f"{item.number}. {item.title}" for top in agenda for item in [top, *top.children]]
         text = _("Provisional agenda:") + "\n" + "\n".join(titles) + f"\n\n{url}"
+        if meeting.postponed_from:
+            postponed = _("Postponed from %(date)s.") % {"date": date_format(meeting.postponed_from, "j F Y")}
+            text = f"{postponed}\n\n{text}"
         if private and meeting.remote_link:
             text = _("Join remotely: %(link)s") % {"link": meeting.remote_link} + "\n\n" + text
         return text

@@ -238,6 +238,9 @@ class Meeting(models.Model):
     # The calendar entry's SEQUENCE (RFC 5545): bumped whenever an announced meeting's date, times,
     # venue or agenda change, and when it is cancelled; never once its minutes are drafted.
     ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The day it was first announced for, once postponed (workflow.postpone): said publicly, and
+    # the old address leads to the meeting.
+    postponed_from = models.DateField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

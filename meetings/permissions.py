@@ -30,6 +30,11 @@ def get_meeting_or_404(request, meeting_date, announcements=False):
         .filter(date=day)
         .first()
     )
+    if meeting is None and announcements:
+        # The day a postponed meeting was first announced for still leads to it.
+        meeting = (
+            Meeting.objects.announced().select_related("presidency__delegation").filter(postponed_from=day).first()
+        )
     if meeting is None:
         raise Http404(_("No such meeting."))
     if meeting.status == Meeting.Status.CIRCULATED and workflow.close_silence_procedures(meeting=meeting):

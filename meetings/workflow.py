@@ -272,6 +272,10 @@ def postpone(meeting, by, *, date, starts_at, ends_at=None):
         raise TransitionError(_("Choose a new date or time: this is when the meeting is already announced."))
     _refuse_taken_date(date, locked)
     before = {"date": locked.date.isoformat(), "starts_at": _hhmm(locked.starts_at), "ends_at": _hhmm(locked.ends_at)}
+    if date != locked.date and locked.postponed_from is None:
+        locked.postponed_from = locked.date
+    elif date == locked.postponed_from:
+        locked.postponed_from = None  # back on the day first announced
     locked.date, locked.starts_at, locked.ends_at = date, starts_at, ends_at
     locked.ics_sequence += 1
     locked.save()
@@ -285,12 +289,8 @@ def postpone(meeting, by, *, date, starts_at, ends_at=None):
     )
     _announcement_committed(locked)
     _after_commit(emails.notify_postponed, locked, before["date"])
-    meeting.date, meeting.starts_at, meeting.ends_at, meeting.ics_sequence = (
-        date,
-        starts_at,
-        ends_at,
-        locked.ics_sequence,
-    )
+    for field in ("date", "starts_at", "ends_at", "ics_sequence", "postponed_from"):
+        setattr(meeting, field, getattr(locked, field))
     return _refresh(meeting, locked)
 
 

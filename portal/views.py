@@ -46,8 +46,10 @@ def meeting_archive(request):
 def meeting_detail(request, meeting_date):
     meeting = get_meeting_or_404(request, meeting_date, announcements=True)
     if meeting_date != meeting.date.isoformat():
-        # One canonical address per meeting, whatever spelling of the date reached it.
-        return redirect(meeting, permanent=True)
+        # One canonical address per meeting, whatever spelling of the date reached it; the old date
+        # of a postponed meeting leads to it for now only (another meeting may come to that day).
+        postponed = meeting.postponed_from and meeting_date == meeting.postponed_from.isoformat()
+        return redirect(meeting, permanent=not postponed)
     if meeting.is_announcement or not permissions.can_view_meeting(request.user, meeting):
         return _meeting_announcement(request, meeting)
     context = {

@@ -135,8 +135,21 @@ def test_postponing_moves_the_calendar_entry_with_the_same_uid_and_a_higher_sequ
     assert str(event["UID"]) == uid
     assert int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART") == datetime.datetime.combine(new_day, datetime.time(13), tzinfo=ZURICH)
-    assert Client().get(f"/meetings/{new_day.isoformat()}/").status_code == 200
     assert AuditEntry.objects.filter(meeting=meeting, action="postponed").count() == 1
+
+
+def test_a_postponed_meeting_says_so_publicly_and_its_old_address_leads_to_it(staff_client, presidency):
+    meeting = announce(staff_client, in_days(10))
+    old_url = meeting.get_absolute_url()
+    workflow.postpone(meeting, None, date=in_days(17), starts_at=datetime.time(13))
+
+    anonymous = Client()
+    moved = anonymous.get(old_url)
+    assert (moved.status_code, moved["Location"]) == (302, f"/meetings/{in_days(17).isoformat()}/")
+    page = anonymous.get(moved["Location"]).content.decode()
+    assert "Postponed: this meeting was first announced for" in page
+    assert "Postponed from" in anonymous.get("/").content.decode()
+    assert "Postponed from" in str(event_of(public_calendar(), meeting)["DESCRIPTION"])
 
 
 def test_changing_the_provisional_agenda_or_venue_raises_the_sequence(staff_client, presidency):
