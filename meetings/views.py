@@ -3,6 +3,7 @@ audit trail, and the POST endpoints of the workflow (thin: check, validate, call
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -495,6 +496,8 @@ def meeting_announce(request):
             )
         except workflow.TransitionError as exc:
             form.add_error(None, str(exc))
+        except IntegrityError:  # another meeting took the date meanwhile
+            form.add_error("date", _("There is already a meeting on this date."))
         else:
             messages.success(request, _("The meeting is announced: it is public, and the coordinators are invited."))
             return redirect(meeting)
@@ -519,6 +522,9 @@ def meeting_postpone(request, meeting_date):
         )
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
+        return redirect("portal:meeting_detail", meeting_date)
+    except IntegrityError:  # another meeting took the date meanwhile
+        messages.error(request, _("There is already a meeting on this date."))
         return redirect("portal:meeting_detail", meeting_date)
     messages.success(request, _("The meeting is postponed; the coordinators are told."))
     return redirect(meeting)
