@@ -234,13 +234,22 @@ class MeetingAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.ModelAdmin):
         "adoption_corrections",
         "adopted_version",
         "published_at",
+        "announced_at",
+        "postponed_from",
+        "ics_sequence",
+        "time_zone",  # chosen when announcing, changed on the drafting page while announced
     ]
     fieldsets = [
-        (None, {"fields": ["date", ("starts_at", "ends_at"), "venue", "presidency"]}),
+        (None, {"fields": ["date", ("starts_at", "ends_at"), "venue", "remote_link", "presidency"]}),
         ("Lifecycle (changed only through the workflow)", {"fields": readonly_fields}),
     ]
     inlines = [AttendanceInline, AgendaItemInline]
     list_select_related = ["presidency"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "remote_link":
+            kwargs["assume_scheme"] = "https"  # a video call's address, as the announce page reads it
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)

@@ -47,6 +47,9 @@ FIELD_LABELS = {
     "venue": _("Venue"),
     "starts_at": _("Starts at"),
     "ends_at": _("Ends at"),
+    "date": _("Date"),
+    "time_zone": _("Time zone"),
+    "remote_link": _("Remote link"),
 }
 # Ids and values the sentence already says are not repeated as details.
 HIDDEN_FIELDS = {"item", "action_point", "version", "comment_deadline", "at_meeting", "reason", "comment", "paragraph"}
@@ -77,6 +80,20 @@ def _phrase(entry):
             "version": details["version"],
             "deadline": deadline,
         }
+    if entry.action == "announced":
+        return _("announced the meeting, with a provisional agenda")
+    if entry.action == "postponed" and isinstance(details.get("date"), list):
+        return _("postponed the meeting to %(date)s") % {
+            "date": date_format(date.fromisoformat(details["date"][1]), "j F Y")
+        }
+    if entry.action == "postponed":
+        return _("changed the time of the meeting")
+    if entry.action == "cancelled" and details.get("reason"):
+        return _("cancelled the meeting: “%(reason)s”") % {"reason": details["reason"]}
+    if entry.action == "cancelled":
+        return _("cancelled the meeting")
+    if entry.action == "drafting.started":
+        return _("started drafting the minutes from the provisional agenda")
     if entry.action == "withdrawn":
         return _("withdrew the minutes to draft for revision")
     if entry.action == "adopted" and "at_meeting" in details:

@@ -3,15 +3,17 @@ against the revision they started from (no lost edits), structure changes and fo
 Each change runs in one transaction with its audit row."""
 
 import re
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Representative, ThematicArea
-from meetings import audit, versions
+from meetings import audit, calendar, versions
 from meetings.markup import render_markdown
 from meetings.models import (
     MAX_ITEM_DEPTH,
@@ -53,7 +55,13 @@ PRESENT_NEEDS_NAMES = gettext_lazy(
     "A delegation marked present needs at least one representative: tick who came, or add them."
 )
 
+ATTENDANCE_AFTER_MEETING = gettext_lazy(
+    "Attendance is recorded once the meeting has taken place: start drafting its minutes first."
+)
+
 MEETING_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency")
+# Edited with them while the meeting is announced.
+ANNOUNCEMENT_FIELDS = ("time_zone", "remote_link")
 
 
 class DraftingError(Exception):
@@ -111,10 +119,11 @@ def _coordinator_roles(presidency):
 
 
 @transaction.atomic
-def create_meeting(by, *, date, presidency, starts_at=None, ends_at=None, venue=""):
-    """A new draft meeting with the standard agenda."""
+def create_meeting(by, *, date, presidency, starts_at=None, ends_at=None, venue="", **announcement):
+    """A new draft meeting with the standard agenda. `announcement` holds the fields that
+    workflow.announce sets (status, announced_at, time_zone, remote_link), and only it passes them."""
     meeting = Meeting.objects.create(
-        date=date, starts_at=starts_at, ends_at=ends_at, venue=venue, presidency=presidency
+        date=date, starts_at=starts_at, ends_at=ends_at, venue=venue, presidency=presidency, **announcement
     )
     previous = minutes_to_adopt_for(date)
     adoption_title = ADOPTION
@@ -154,13 +163,26 @@ def create_meeting(by, *, date, presidency, starts_at=None, ends_at=None, venue=
 
 
 def _lock_draft(meeting_id):
-    """Lock the meeting and check, under that lock, that its minutes are still a draft: circulated
-    and adopted minutes refuse every change (RecordFrozen, a 403 on the pages). Taken first by
-    every change below, so that the meeting's row is always locked before any of its parts."""
+    """Lock the meeting and check, under that lock, that its minutes are still a draft (or the
+    meeting announced, its provisional agenda being prepared): circulated and adopted minutes
+    refuse every change (RecordFrozen, a 403 on the pages). Taken first by every change below, so
+    that the meeting's row is always locked before any of its parts."""
     try:
-        return Meeting.objects.lock_for_drafting(meeting_id)
+        locked = Meeting.objects.lock_for_drafting(meeting_id)
     except Meeting.DoesNotExist:
         raise DraftingError(_("Someone removed this while you were editing it; your text was not saved.")) from None
+    if locked.status == Meeting.Status.ANNOUNCED:
+        announcement_changed(locked)
+    return locked
+
+
+def announcement_changed(locked):
+    """An announced meeting's details or agenda change: its calendar entry's SEQUENCE goes up (so
+    calendars take the change) and public pages cached before it are stale once it commits. Rolled
+    back with the change if it is refused."""
+    Meeting.objects.filter(pk=locked.pk).update(ics_sequence=F("ics_sequence") + 1, updated_at=timezone.now())
+    locked.ics_sequence += 1
+    transaction.on_commit(partial(calendar.announcement_changed.send, sender=Meeting, meeting=locked))
 
 
 def _lock_and_check(model, pk, revision, field="revision"):
@@ -173,21 +195,30 @@ def _lock_and_check(model, pk, revision, field="revision"):
 @transaction.atomic
 def save_meeting(meeting, by, revision, started, data):
     """Save the meeting's own fields if nobody saved them since `revision`; else raise Conflict."""
-    _lock_draft(meeting.pk)
+    announced = _lock_draft(meeting.pk).status == Meeting.Status.ANNOUNCED
     locked, fresh = _lock_and_check(Meeting, meeting.pk, revision)
     before = meeting_snapshot(locked)
     if not fresh:
         raise Conflict(locked, before, _conflict_changes(started, before))
-    for field in MEETING_FIELDS:
+    if announced and data["date"] != locked.date:
+        raise DraftingError(
+            _("An announced meeting moves to another day by postponing it, so that coordinators are told.")
+        )
+    fields = [*MEETING_FIELDS, *(f for f in ANNOUNCEMENT_FIELDS if announced and f in data)]
+    before.update({f: getattr(locked, f) for f in fields if f not in before})
+    for field in fields:
         setattr(locked, field, data[field])
+    values = {f: data[f] for f in fields}
+    if locked.announced_at:
+        # Its public page and calendar entry show these details: cached copies are stale.
+        values["updated_at"] = timezone.now()
     # The conditional UPDATE holds the rule even where the row lock is a no-op (SQLite).
-    updated = Meeting.objects.filter(pk=locked.pk, revision=revision).update(
-        **{f: data[f] for f in MEETING_FIELDS}, revision=revision + 1
-    )
+    updated = Meeting.objects.filter(pk=locked.pk, revision=revision).update(**values, revision=revision + 1)
     if not updated:
         raise Conflict(locked, before, _conflict_changes(started, before))
     locked.revision = revision + 1
-    changes = audit.diff_fields(before, meeting_snapshot(locked), before.keys())
+    after = {**meeting_snapshot(locked), **{f: getattr(locked, f) for f in fields if f in ANNOUNCEMENT_FIELDS}}
+    changes = audit.diff_fields(before, after, before.keys())
     if changes:
         audit.record(locked, by, "meeting.changed", "Changed the meeting's details", changes)
     return locked
@@ -274,7 +305,8 @@ def save_attendance(meeting, by, revision, rows):
     """Replace the attendance with the sheet's rows, in order. Each row: delegation, status
     (present, apologies or absent), label, representatives (in order), remote (a subset), and
     optionally new_name/new_honorific/new_remote for a person added inline."""
-    _lock_draft(meeting.pk)
+    if _lock_draft(meeting.pk).status == Meeting.Status.ANNOUNCED:
+        raise DraftingError(ATTENDANCE_AFTER_MEETING)
     locked, fresh = _lock_and_check(Meeting, meeting.pk, revision, "attendance_revision")
     if not fresh or not Meeting.objects.filter(pk=locked.pk, attendance_revision=revision).update(
         attendance_revision=revision + 1

@@ -140,6 +140,8 @@ def drafting_meeting(request, meeting_date):
             form.add_error(None, CONFLICT_MESSAGE)
         except IntegrityError:
             form.add_error("date", _("There is already a meeting on this date."))
+        except drafting.DraftingError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Meeting details saved."))
             return redirect("meetings:drafting_meeting", saved.date.isoformat())
@@ -168,6 +170,9 @@ def drafting_meeting(request, meeting_date):
 
 def drafting_attendance(request, meeting_date):
     meeting = get_editable_meeting(request, meeting_date)
+    if meeting.status == Meeting.Status.ANNOUNCED:
+        messages.error(request, drafting.ATTENDANCE_AFTER_MEETING)
+        return redirect("meetings:drafting_meeting", meeting_date)
     initial = drafting.attendance_sheet(meeting)
     reps = drafting.representatives_by_delegation([row["delegation"].pk for row in initial])
     kwargs = {"initial": initial, "form_kwargs": {"representatives": reps, "delegation_choices": delegation_choices()}}

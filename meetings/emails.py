@@ -1,6 +1,8 @@
 """The portal's email: who is told what when minutes move, in text and HTML. Called by
 meetings/workflow.py after its transaction commits, and by the reminder command."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from meetings import calendar
 from meetings.roles import COORDINATORS_GROUP, ISU_STAFF_GROUP
 
 
@@ -29,8 +32,9 @@ def _url(name, meeting):
     return settings.SITE_URL + reverse(name, args=[meeting.date.isoformat()])
 
 
-def send(template, subject, recipients, context):
-    """One message per recipient (addresses are not shared), text with an HTML alternative."""
+def send(template, subject, recipients, context, attachments=()):
+    """One message per recipient (addresses are not shared), text with an HTML alternative, and
+    `attachments` as (filename, content, mimetype)."""
     if not recipients:
         return 0
     context = {"site_url": settings.SITE_URL, **context}
@@ -40,6 +44,8 @@ def send(template, subject, recipients, context):
     for address in recipients:
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
         message.attach_alternative(html, "text/html")
+        for attachment in attachments:
+            message.attach(*attachment)
         messages.append(message)
     return get_connection().send_messages(messages)
 
@@ -92,3 +98,28 @@ def notify_published(meeting):
     subject = _("Minutes of %(date)s published") % {"date": _meeting_name(meeting)}
     context = {"meeting": meeting, "meeting_url": _url("portal:meeting_detail", meeting)}
     return send("minutes_published", subject, sorted({*coordinators(), *isu_staff()}), context)
+
+
+def _announcement(template, subject, meeting, **context):
+    """To coordinators and ISU staff (who alone may see the remote link), with the meeting's
+    calendar entry attached: the same UID and SEQUENCE as the public feed's, so a calendar that
+    took the invitation updates the same event."""
+    ics = calendar.calendar([meeting], private=True, method="PUBLISH")
+    context = {"meeting": meeting, "meeting_url": _url("portal:meeting_detail", meeting), **context}
+    recipients = sorted({*coordinators(), *isu_staff()})
+    return send(template, subject, recipients, context, [("ccm-meeting.ics", ics, "text/calendar")])
+
+
+def notify_announced(meeting):
+    subject = _("Invitation: CCM Coordination Committee meeting of %(date)s") % {"date": _meeting_name(meeting)}
+    return _announcement("meeting_announced", subject, meeting, agenda=meeting.agenda())
+
+
+def notify_postponed(meeting, previous_date):
+    subject = _("Postponed: CCM Coordination Committee meeting, now on %(date)s") % {"date": _meeting_name(meeting)}
+    return _announcement("meeting_postponed", subject, meeting, previous_date=date.fromisoformat(previous_date))
+
+
+def notify_cancelled(meeting):
+    subject = _("Cancelled: CCM Coordination Committee meeting of %(date)s") % {"date": _meeting_name(meeting)}
+    return _announcement("meeting_cancelled", subject, meeting)

@@ -1,6 +1,8 @@
 """Forms of the meetings app: they validate input and never run a workflow."""
 
+import functools
 import json
+import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django import forms
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import Delegation, Presidency
 from meetings import record_json
 from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
-from meetings.models import ADOPTED_STATES, ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings.models import DEFAULT_TIME_ZONE, ActionPoint, Attendance, Decision, Meeting, ReviewComment
 from meetings.workflow import SILENCE_MINIMUM
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -151,9 +153,9 @@ class AdoptForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         # A meeting whose own minutes are adopted can no longer record an adoption.
-        self.fields["at_meeting"].queryset = (
-            Meeting.objects.filter(date__gt=meeting.date).exclude(status__in=ADOPTED_STATES).order_by("date")
-        )
+        self.fields["at_meeting"].queryset = Meeting.objects.filter(
+            date__gt=meeting.date, status__in=[Meeting.Status.DRAFT, Meeting.Status.CIRCULATED]
+        ).order_by("date")
         self.fields["at_meeting"].label_from_instance = lambda m: m.date.strftime("%d %B %Y").lstrip("0")
 
     def clean(self):
@@ -295,6 +297,73 @@ class MeetingEditForm(RevisionMixin, MeetingForm):
     def __init__(self, *args, revision, snapshot, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_revision_fields(revision, snapshot)
+        if self.instance.status == Meeting.Status.ANNOUNCED:
+            # Moving an announced meeting tells the coordinators: that is postponing (workflow.postpone).
+            self.fields["date"].disabled = True
+            self.fields["date"].help_text = _("To move the meeting to another day, postpone it.")
+            self.fields["time_zone"] = _time_zone_field()
+            self.fields["remote_link"] = _remote_link_field()
+            self.initial.setdefault("time_zone", self.instance.time_zone)
+            self.initial.setdefault("remote_link", self.instance.remote_link)
+            self.order_fields(["date", "starts_at", "ends_at", "time_zone", "venue", "remote_link", "presidency"])
+
+
+@functools.cache
+def _zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+def _time_zone_field():
+    return forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_TIME_ZONE, choices=_zone_choices)
+
+
+def _remote_link_field():
+    return forms.URLField(
+        label=_("Remote link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The video call's address: shown to coordinators and ISU staff only, never publicly."),
+    )
+
+
+class AnnounceForm(MeetingForm):
+    """A meeting to come: its date, times and their zone, venue, the private remote link, presidency."""
+
+    field_order = ["date", "starts_at", "ends_at", "time_zone", "venue", "remote_link", "presidency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = _time_zone_field()
+        self.fields["remote_link"] = _remote_link_field()
+        self.order_fields(self.field_order)
+        self.fields["starts_at"].required = True
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("A meeting is announced for today or a later day."))
+        return day
+
+
+class PostponeForm(forms.Form):
+    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_at = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    ends_at = forms.TimeField(
+        label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AttendanceRowForm(forms.Form):

@@ -38,6 +38,7 @@ def staff_workspace():
     for meeting in meetings:
         meeting.running_silence = running.get(meeting.pk)
     return {
+        "announced": sorted((m for m in meetings if m.status == Status.ANNOUNCED), key=lambda m: m.date),
         "drafts": [m for m in meetings if m.status == Status.DRAFT],
         "circulated": [m for m in meetings if m.status == Status.CIRCULATED and m.running_silence is None],
         "in_silence": [m for m in meetings if m.status == Status.CIRCULATED and m.running_silence is not None],

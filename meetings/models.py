@@ -1,5 +1,8 @@
 """The committee's record: meetings, attendance, agenda items, action points and decisions."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +24,8 @@ MAX_ITEM_DEPTH = 2
 # The record is shown in the language it was written in, whatever the interface's language.
 RECORD_LANGUAGE = "en"
 ADOPTED_STATES = ("adopted", "published")
+# Meeting times are local to where the meeting is held; the committee meets in Geneva.
+DEFAULT_TIME_ZONE = "Europe/Zurich"
 
 
 class RecordFrozen(PermissionDenied):
@@ -33,6 +38,8 @@ CIRCULATED_MESSAGE = _(
     "These minutes are circulated, so they are read-only: withdraw them to draft to change them, "
     "then circulate them again as a new version."
 )
+
+CANCELLED_MESSAGE = _("This meeting is cancelled: its agenda can no longer be changed.")
 
 
 def _refuse_if_frozen(meetings):
@@ -139,6 +146,16 @@ class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Meeting.Status.PUBLISHED)
 
+    def announced(self):
+        """The second public rule, beside published(): every meeting ever announced is public as
+        an announcement (date, times, zone, venue, presidency; the provisional agenda while
+        announced), whatever its minutes' state. Never its record, nor its remote link."""
+        return self.filter(announced_at__isnull=False)
+
+    def upcoming(self, today):
+        """Announced meetings still to come, soonest first (the home page's "Next meeting")."""
+        return self.filter(status=Meeting.Status.ANNOUNCED, date__gte=today).order_by("date")
+
     def lock_for_drafting(self, pk):
         """The meeting, row-locked for the rest of the transaction, if its minutes are a draft;
         else RecordFrozen. Every edit of a record through drafting or the admin starts here, so
@@ -148,8 +165,9 @@ class MeetingQuerySet(models.QuerySet):
             raise Meeting.DoesNotExist
         if locked.is_adopted:
             raise RecordFrozen(FROZEN_MESSAGE)
-        if locked.status != Meeting.Status.DRAFT:
-            raise RecordFrozen(CIRCULATED_MESSAGE)
+        # An announced meeting's provisional agenda is edited with the same pages as a draft.
+        if locked.status not in (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED):
+            raise RecordFrozen(CANCELLED_MESSAGE if locked.status == Meeting.Status.CANCELLED else CIRCULATED_MESSAGE)
         return locked
 
     def visible_to(self, user):
@@ -168,6 +186,9 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
+        # Announced: a meeting to come, with its provisional agenda; no minutes yet.
+        ANNOUNCED = "announced", _("Announced")
+        CANCELLED = "cancelled", _("Cancelled")
         DRAFT = "draft", _("Draft")
         CIRCULATED = "circulated", _("Circulated")
         ADOPTED = "adopted", _("Adopted")
@@ -178,9 +199,14 @@ class Meeting(models.Model):
         WITH_CORRECTIONS = "with_corrections", _("Adopted with corrections")
 
     date = models.DateField(unique=True, error_messages={"unique": "There is already a meeting on this date."})
-    starts_at = models.TimeField(null=True, blank=True, help_text="Local time in Geneva.")
+    starts_at = models.TimeField(null=True, blank=True, help_text="Local time where the meeting is held.")
     ends_at = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64, default=DEFAULT_TIME_ZONE, help_text="The zone of the start and end times (IANA name)."
+    )
     venue = models.CharField(max_length=200, blank=True, help_text="Place or format, e.g. a working lunch, online.")
+    # For coordinators and ISU staff only: never on a public page, in a feed or in the API.
+    remote_link = models.URLField(max_length=500, blank=True, help_text="The video call's address, if any.")
     presidency = models.ForeignKey(Presidency, on_delete=models.PROTECT, related_name="meetings")
 
     # Only meetings/workflow.py changes the status and the adoption fields.
@@ -206,6 +232,15 @@ class Meeting(models.Model):
     )
     adopted_record = models.JSONField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by workflow.announce: the meeting is public from then on (its announcement only, until
+    # its minutes are published), and its calendar entry keeps one UID whatever its date becomes.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The calendar entry's SEQUENCE (RFC 5545): bumped whenever an announced meeting's date, times,
+    # venue or agenda change, and when it is cancelled; never once its minutes are drafted.
+    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The day it was first announced for, once postponed (workflow.postpone): said publicly, and
+    # the old address leads to the meeting.
+    postponed_from = models.DateField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -222,6 +257,10 @@ class Meeting(models.Model):
         indexes = [
             # The page cache's stamp reads the latest change to published minutes on every request.
             models.Index(fields=["-updated_at"], name="meeting_published_updated", condition=Q(status="published")),
+            # And the latest change to an announcement, which public pages show too.
+            models.Index(
+                fields=["-updated_at"], name="meeting_announced_updated", condition=Q(announced_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -230,8 +269,13 @@ class Meeting(models.Model):
                 violation_error_message="The meeting must end after it starts.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "circulated", "adopted", "published"]),
+                condition=Q(status__in=["announced", "cancelled", "draft", "circulated", "adopted", "published"]),
                 name="meeting_status_valid",
+            ),
+            # Announced and cancelled meetings were announced (and so are public); drafts may not be.
+            models.CheckConstraint(
+                condition=~Q(status__in=["announced", "cancelled"]) | Q(announced_at__isnull=False),
+                name="meeting_announced_has_announced_at",
             ),
             models.CheckConstraint(
                 condition=Q(adopted_at_meeting__isnull=True) | ~Q(adopted_at_meeting=F("id")),
@@ -249,7 +293,7 @@ class Meeting(models.Model):
                     & ~Q(adoption_outcome="")
                 )
                 | (
-                    Q(status__in=["draft", "circulated"])
+                    Q(status__in=["announced", "cancelled", "draft", "circulated"])
                     & Q(adopted_at_meeting__isnull=True)
                     & Q(silence_procedure_ends_at__isnull=True)
                     & Q(adoption_outcome="")
@@ -270,7 +314,11 @@ class Meeting(models.Model):
                 condition=Q(
                     status__in=["adopted", "published"], adopted_version__isnull=False, adopted_record__isnull=False
                 )
-                | Q(status__in=["draft", "circulated"], adopted_version__isnull=True, adopted_record__isnull=True),
+                | Q(
+                    status__in=["announced", "cancelled", "draft", "circulated"],
+                    adopted_version__isnull=True,
+                    adopted_record__isnull=True,
+                ),
                 name="meeting_adopted_names_its_version",
             ),
         ]
@@ -279,7 +327,7 @@ class Meeting(models.Model):
         return f"Meeting of {date_format(self.date, 'j F Y')}"
 
     # The fields that make up the record itself (the workflow's fields change after adoption).
-    RECORD_FIELDS = ("date", "starts_at", "ends_at", "venue", "presidency_id")
+    RECORD_FIELDS = ("date", "starts_at", "ends_at", "time_zone", "venue", "presidency_id")
 
     def save(self, *args, **kwargs):
         # Checked under the row lock, as the parts are (see _refuse_if_frozen).
@@ -333,6 +381,26 @@ class Meeting(models.Model):
         if self.starts_at and self.ends_at:
             title += f" from {self.starts_at:%H:%M} – {self.ends_at:%H:%M} hours"
         return title
+
+    @property
+    def is_announcement(self):
+        """Announced or cancelled: a meeting with a provisional agenda and no minutes."""
+        return self.status in (self.Status.ANNOUNCED, self.Status.CANCELLED)
+
+    @property
+    def calendar_uid(self):
+        """The calendar entry's UID, stable for the meeting's life: an announced meeting keeps its
+        UID when it is postponed; minutes published without an announcement keep their date's."""
+        return f"meeting-{self.pk}" if self.announced_at else f"meeting-{self.date.isoformat()}"
+
+    def local_times(self):
+        """(start, end) as aware datetimes in the meeting's own zone, or (None, None) without a start."""
+        if self.starts_at is None:
+            return None, None
+        zone = ZoneInfo(self.time_zone)
+        start = datetime.combine(self.date, self.starts_at, tzinfo=zone)
+        end = datetime.combine(self.date, self.ends_at, tzinfo=zone) if self.ends_at else None
+        return start, end
 
     @property
     def is_adopted(self):

@@ -13,20 +13,28 @@ from meetings.roles import is_coordinator, is_isu_staff
 __all__ = ["is_coordinator", "is_isu_staff"]
 
 
-def get_meeting_or_404(request, meeting_date):
+def get_meeting_or_404(request, meeting_date, announcements=False):
     """The one way views load a meeting: whoever may not see it gets 404, so a draft's
     existence never leaks. Views then ask a predicate below and answer 403 to whoever may see
-    but not act."""
+    but not act. With `announcements`, a meeting that was announced is found for everyone too: the
+    view then shows its record only if `can_view_meeting`, else its announcement alone."""
     try:
         day = date.fromisoformat(meeting_date)
     except ValueError:
         raise Http404(_("No such meeting.")) from None
+    meetings = Meeting.objects.visible_to(request.user)
+    if announcements:
+        meetings = meetings | Meeting.objects.announced()
     meeting = (
-        Meeting.objects.visible_to(request.user)
-        .select_related("presidency__delegation", "adopted_at_meeting", "official_record")
+        meetings.select_related("presidency__delegation", "adopted_at_meeting", "official_record")
         .filter(date=day)
         .first()
     )
+    if meeting is None and announcements:
+        # The day a postponed meeting was first announced for still leads to it.
+        meeting = (
+            Meeting.objects.announced().select_related("presidency__delegation").filter(postponed_from=day).first()
+        )
     if meeting is None:
         raise Http404(_("No such meeting."))
     if meeting.status == Meeting.Status.CIRCULATED and workflow.close_silence_procedures(meeting=meeting):
@@ -42,8 +50,30 @@ def can_view_meeting(user, meeting):
 
 def can_edit_meeting(user, meeting):
     """Change the record: ISU staff, while the minutes are a draft (circulated minutes are
-    withdrawn first; adopted ones never change). meetings/drafting.py checks it again under lock."""
-    return is_isu_staff(user) and meeting.status == Meeting.Status.DRAFT
+    withdrawn first; adopted ones never change), or the provisional agenda of an announced meeting.
+    meetings/drafting.py checks it again under lock."""
+    return is_isu_staff(user) and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED)
+
+
+def can_announce(user):
+    return is_isu_staff(user)
+
+
+def can_see_remote_link(user, meeting):
+    """The video call's address: for coordinators and ISU staff, before the meeting; never public."""
+    return (is_isu_staff(user) or is_coordinator(user)) and meeting.status == Meeting.Status.ANNOUNCED
+
+
+def can_postpone(user, meeting):
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "postpone")
+
+
+def can_cancel(user, meeting):
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "cancel")
+
+
+def can_start_drafting(user, meeting):
+    return can_run_workflow(user, meeting) and workflow.allowed(meeting, "start_drafting")
 
 
 def can_import_minutes(user):

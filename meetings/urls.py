@@ -13,6 +13,10 @@ urlpatterns = [
     path("meetings/import/", import_views.meeting_import, name="meeting_import"),
     path("meetings/import/confirm/", import_views.meeting_import_confirm, name="meeting_import_confirm"),
     # Review and workflow (meetings/views.py).
+    path("meetings/announce/", views.meeting_announce, name="meeting_announce"),
+    path("meetings/<str:meeting_date>/postpone/", views.meeting_postpone, name="meeting_postpone"),
+    path("meetings/<str:meeting_date>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<str:meeting_date>/start-drafting/", views.meeting_start_drafting, name="meeting_start_drafting"),
     path("meetings/<str:meeting_date>/review/", views.meeting_review, name="meeting_review"),
     path("meetings/<str:meeting_date>/review/comments/", views.comment_create, name="comment_create"),
     path(

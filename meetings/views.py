@@ -3,16 +3,27 @@ audit trail, and the POST endpoints of the workflow (thin: check, validate, call
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meetings import audit, permissions, record_json, review, versions, workflow
-from meetings.forms import AdoptForm, BreakSilenceForm, CirculateForm, CommentForm, ReplyForm, SilenceForm
+from meetings.forms import (
+    AdoptForm,
+    AnnounceForm,
+    BreakSilenceForm,
+    CancelForm,
+    CirculateForm,
+    CommentForm,
+    PostponeForm,
+    ReplyForm,
+    SilenceForm,
+)
 from meetings.models import Meeting, OfficialRecord, ReviewComment, SilenceProcedure
 from meetings.permissions import get_meeting_or_404
 from meetings.templatetags.times import geneva_time
@@ -166,49 +177,83 @@ def meeting_history(request, meeting_date):
 # What each irreversible step does, said before it is done (the confirmation page names it).
 CONFIRMATIONS = {
     "circulate": (
-        _lazy("Circulate these minutes?"),
-        _lazy(
+        gettext_lazy("Circulate these minutes?"),
+        gettext_lazy(
             "Circulating sends a new version of these minutes to every coordinator for comment. "
             "That version is frozen as sent: it cannot be recalled, only followed by another version."
         ),
-        _lazy("Circulate to the coordinators"),
+        gettext_lazy("Circulate to the coordinators"),
     ),
     "withdraw": (
-        _lazy("Withdraw these minutes to draft?"),
-        _lazy(
+        gettext_lazy("Withdraw these minutes to draft?"),
+        gettext_lazy(
             "Withdrawing closes the comments on the circulated version and takes the minutes back to draft "
             "for revision. The coordinators see them again only when you circulate a new version."
         ),
-        _lazy("Withdraw to draft"),
+        gettext_lazy("Withdraw to draft"),
     ),
     "adopt": (
-        _lazy("Record the adoption?"),
-        _lazy(
+        gettext_lazy("Record the adoption?"),
+        gettext_lazy(
             "Adopting makes this text the Committee's record: it is frozen and its PDF is stored. "
             "It cannot be undone; a correction needs a new record."
         ),
-        _lazy("Record the adoption"),
+        gettext_lazy("Record the adoption"),
     ),
     "silence_start": (
-        _lazy("Start a silence procedure?"),
-        _lazy(
+        gettext_lazy("Start a silence procedure?"),
+        gettext_lazy(
             "Every coordinator is told that these minutes are adopted at the end of the procedure unless one "
             "of them breaks silence. It cannot be recalled once the coordinators are told."
         ),
-        _lazy("Start the silence procedure"),
+        gettext_lazy("Start the silence procedure"),
     ),
     "silence_break": (
-        _lazy("Break silence?"),
-        _lazy(
+        gettext_lazy("Break silence?"),
+        gettext_lazy(
             "Breaking silence stops the adoption of these minutes by silence procedure; the ISU and the "
             "coordinators are told, with your reason. It cannot be undone."
         ),
-        _lazy("Break silence"),
+        gettext_lazy("Break silence"),
+    ),
+    "announce": (
+        gettext_lazy("Announce this meeting?"),
+        gettext_lazy(
+            "Announcing makes the meeting public at once: its date, times, venue and provisional agenda appear "
+            "on the portal and in the calendar feed, and every coordinator is sent an invitation. The remote "
+            "link stays private to coordinators and ISU staff."
+        ),
+        gettext_lazy("Announce the meeting"),
+    ),
+    "postpone": (
+        gettext_lazy("Postpone this meeting?"),
+        gettext_lazy(
+            "The meeting moves to the new date and time on the portal and in every calendar that follows the "
+            "feed, and the coordinators are told."
+        ),
+        gettext_lazy("Postpone the meeting"),
+    ),
+    "cancel": (
+        gettext_lazy("Cancel this meeting?"),
+        gettext_lazy(
+            "The meeting is shown as cancelled on the portal and in calendars, and the coordinators are told. "
+            "It cannot be undone: announce a new meeting instead."
+        ),
+        gettext_lazy("Cancel the meeting"),
+    ),
+    "start_drafting": (
+        gettext_lazy("Start drafting the minutes?"),
+        gettext_lazy(
+            "The minutes start from the provisional agenda as it stands, with the attendance sheet filled in "
+            "from the committee. The public then sees only the meeting's date, time and venue, and that its "
+            "minutes are in preparation."
+        ),
+        gettext_lazy("Start drafting"),
     ),
     "publish": (
-        _lazy("Publish these minutes?"),
-        _lazy("Publishing makes these minutes public. It cannot be undone."),
-        _lazy("Publish the minutes"),
+        gettext_lazy("Publish these minutes?"),
+        gettext_lazy("Publishing makes these minutes public. It cannot be undone."),
+        gettext_lazy("Publish the minutes"),
     ),
 }
 
@@ -230,7 +275,7 @@ def _unconfirmed(request, meeting, step, summary=()):
         "title": title,
         "consequence": consequence,
         "button": button,
-        "danger": step in ("adopt", "silence_break", "publish"),
+        "danger": step in ("adopt", "silence_break", "publish", "cancel"),
         "fields": fields,
         "summary": summary,
         "action": request.path,
@@ -415,3 +460,108 @@ def meeting_publish(request, meeting_date):
         meeting=meeting,
         by=request.user,
     )
+
+
+def _when(day, starts_at, ends_at, zone=None):
+    text = date_format(day, "l j F Y")
+    if starts_at:
+        text += f", {starts_at:%H:%M}" + (f"–{ends_at:%H:%M}" if ends_at else "")
+    return f"{text} ({zone})" if zone else text
+
+
+def meeting_announce(request):
+    """ISU staff announce a meeting to come (a workflow step: confirmed before it is done)."""
+    _require(permissions.can_announce(request.user))
+    form = AnnounceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        summary = [
+            (_("When"), _when(data["date"], data["starts_at"], data["ends_at"], data["time_zone"])),
+            (_("Venue"), data["venue"] or "—"),
+            (_("Remote link"), data["remote_link"] or "—"),
+            (_("Presidency"), str(data["presidency"])),
+        ]
+        if (page := _unconfirmed(request, None, "announce", summary)) is not None:
+            return page
+        try:
+            meeting = workflow.announce(
+                request.user,
+                date=data["date"],
+                presidency=data["presidency"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                time_zone=data["time_zone"],
+                venue=data["venue"],
+                remote_link=data["remote_link"],
+            )
+        except workflow.TransitionError as exc:
+            form.add_error(None, str(exc))
+        except IntegrityError:  # another meeting took the date meanwhile
+            form.add_error("date", _("There is already a meeting on this date."))
+        else:
+            messages.success(request, _("The meeting is announced: it is public, and the coordinators are invited."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_announce.html", {"form": form})
+
+
+@require_POST
+def meeting_postpone(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = PostponeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("portal:meeting_detail", meeting_date)
+    data = form.cleaned_data
+    summary = [(_("New date and time"), _when(data["date"], data["starts_at"], data["ends_at"], meeting.time_zone))]
+    if (page := _unconfirmed(request, meeting, "postpone", summary)) is not None:
+        return page
+    try:
+        workflow.postpone(
+            meeting, request.user, date=data["date"], starts_at=data["starts_at"], ends_at=data["ends_at"]
+        )
+    except workflow.TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:meeting_detail", meeting_date)
+    except IntegrityError:  # another meeting took the date meanwhile
+        messages.error(request, _("There is already a meeting on this date."))
+        return redirect("portal:meeting_detail", meeting_date)
+    messages.success(request, _("The meeting is postponed; the coordinators are told."))
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_cancel(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("portal:meeting_detail", meeting_date)
+    reason = form.cleaned_data["reason"]
+    if (page := _unconfirmed(request, meeting, "cancel", [(_("Reason"), reason)] if reason else ())) is not None:
+        return page
+    return _run(
+        request,
+        meeting_date,
+        workflow.cancel,
+        _("The meeting is cancelled; the coordinators are told."),
+        meeting=meeting,
+        by=request.user,
+        reason=reason,
+    )
+
+
+@require_POST
+def meeting_start_drafting(request, meeting_date):
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_run_workflow(request.user, meeting))
+    if (page := _unconfirmed(request, meeting, "start_drafting", ())) is not None:
+        return page
+    try:
+        workflow.start_drafting(meeting, request.user)
+    except workflow.TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:meeting_detail", meeting_date)
+    messages.success(request, _("The minutes start from the provisional agenda."))
+    return redirect("meetings:drafting_meeting", meeting_date)

@@ -17,15 +17,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings import audit, drafting, emails, pdf, record_json, search
-from meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion, SilenceProcedure
+from meetings import audit, calendar, drafting, emails, pdf, record_json, search
+from meetings.models import DEFAULT_TIME_ZONE, AgendaItem, Attendance, Meeting, MinutesVersion, SilenceProcedure
 
 logger = logging.getLogger(__name__)
 
 Status = Meeting.Status
 
-# (from, to): the verb that makes the move.
+# (from, to): the verb that makes the move. `None` is a meeting not yet in the portal.
+# Symmetry note: announce, postpone and cancel bump the calendar's SEQUENCE (announce starts it at
+# 0); start_drafting leaves it, so that the calendar entry of a meeting being minuted stays put.
 TRANSITIONS = {
+    (None, Status.ANNOUNCED): "announce",
+    (Status.ANNOUNCED, Status.ANNOUNCED): "postpone",
+    (Status.ANNOUNCED, Status.CANCELLED): "cancel",
+    (Status.ANNOUNCED, Status.DRAFT): "start_drafting",
     (Status.DRAFT, Status.CIRCULATED): "circulate",
     (Status.CIRCULATED, Status.DRAFT): "withdraw",
     (Status.CIRCULATED, Status.ADOPTED): "adopt",
@@ -54,6 +60,7 @@ class NotReady(TransitionError):
             "circulate": _("These minutes cannot be circulated yet:"),
             "adopt": _("These minutes cannot be adopted yet:"),
             "publish": _("These minutes cannot be published yet:"),
+            "start_drafting": _("The minutes of this meeting cannot be drafted yet:"),
         }[verb]
         super().__init__(" ".join([intro, *problems]))
         self.problems = problems
@@ -63,6 +70,13 @@ def problems(meeting, verb):
     """Why `meeting`'s minutes are not ready to be circulated, adopted or published, as
     translated sentences; empty when they are (and for any other verb). The drafting page shows
     them before the step; the verbs below refuse while there are any."""
+    if verb == "start_drafting":
+        if meeting.date > timezone.localdate():
+            return [
+                _("The meeting of %(date)s has not taken place yet: its minutes are drafted after it.")
+                % {"date": date_format(meeting.date, "j F Y")}
+            ]
+        return []
     if verb not in ("circulate", "adopt", "publish"):
         return []
     found = []
@@ -111,6 +125,9 @@ def _locked(meeting):
 
 # What each verb asks of the minutes' state, in words for the person who tried.
 REFUSALS = {
+    "postpone": gettext_lazy("Only an announced meeting can be postponed."),
+    "cancel": gettext_lazy("Only an announced meeting can be cancelled."),
+    "start_drafting": gettext_lazy("Only an announced meeting can start being drafted."),
     "circulate": gettext_lazy("Only draft minutes can be circulated."),
     "withdraw": gettext_lazy("Only circulated minutes can be withdrawn to draft."),
     "adopt": gettext_lazy("Only circulated minutes can be adopted."),
@@ -190,6 +207,127 @@ def _cancel_running_silence(locked, now):
     SilenceProcedure.objects.filter(meeting=locked, status=SilenceProcedure.Status.RUNNING).update(
         status=SilenceProcedure.Status.CANCELLED, closed_at=now
     )
+
+
+def _announcement_committed(meeting):
+    """Public pages and the calendar show the change as soon as it commits."""
+    transaction.on_commit(partial(calendar.announcement_changed.send, sender=Meeting, meeting=meeting))
+
+
+def _refuse_taken_date(day, meeting=None):
+    taken = Meeting.objects.filter(date=day)
+    if meeting is not None:
+        taken = taken.exclude(pk=meeting.pk)
+    if taken.exists():
+        raise TransitionError(_("There is already a meeting on this date."))
+
+
+def _times_in_order(starts_at, ends_at):
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise TransitionError(_("The meeting must end after it starts."))
+
+
+@transaction.atomic
+def announce(by, *, date, presidency, starts_at, ends_at=None, time_zone=None, venue="", remote_link=""):
+    """Announce a meeting to come: it is public at once (its announcement only), with a provisional
+    agenda built from the standard agenda, and coordinators are sent an invitation."""
+    if date < timezone.localdate():
+        raise TransitionError(_("A meeting is announced for today or a later day."))
+    _times_in_order(starts_at, ends_at)
+    _refuse_taken_date(date)
+    meeting = drafting.create_meeting(
+        by,
+        date=date,
+        presidency=presidency,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        # The workflow's fields, set here only.
+        status=Status.ANNOUNCED,
+        announced_at=timezone.now(),
+        time_zone=time_zone or DEFAULT_TIME_ZONE,
+        remote_link=remote_link,
+    )
+    audit.record(
+        meeting,
+        by,
+        "announced",
+        f"Announced the meeting of {date_format(date, 'j F Y')}, with a provisional agenda.",
+        {"date": date.isoformat(), "time_zone": meeting.time_zone},
+    )
+    _announcement_committed(meeting)
+    _after_commit(emails.notify_announced, meeting)
+    return meeting
+
+
+@transaction.atomic
+def postpone(meeting, by, *, date, starts_at, ends_at=None):
+    """Move an announced meeting to another day or time; coordinators are told and calendars update."""
+    locked = _locked(meeting)
+    _check(locked, Status.ANNOUNCED, "postpone")
+    if date < timezone.localdate():
+        raise TransitionError(_("A meeting is postponed to today or a later day."))
+    _times_in_order(starts_at, ends_at)
+    if (date, starts_at, ends_at) == (locked.date, locked.starts_at, locked.ends_at):
+        raise TransitionError(_("Choose a new date or time: this is when the meeting is already announced."))
+    _refuse_taken_date(date, locked)
+    before = {"date": locked.date.isoformat(), "starts_at": _hhmm(locked.starts_at), "ends_at": _hhmm(locked.ends_at)}
+    if date != locked.date and locked.postponed_from is None:
+        locked.postponed_from = locked.date
+    elif date == locked.postponed_from:
+        locked.postponed_from = None  # back on the day first announced
+    locked.date, locked.starts_at, locked.ends_at = date, starts_at, ends_at
+    locked.ics_sequence += 1
+    locked.save()
+    after = {"date": date.isoformat(), "starts_at": _hhmm(starts_at), "ends_at": _hhmm(ends_at)}
+    audit.record(
+        locked,
+        by,
+        "postponed",
+        f"Postponed to {date_format(date, 'j F Y')}.",
+        audit.diff_fields(before, after, before.keys()),
+    )
+    _announcement_committed(locked)
+    _after_commit(emails.notify_postponed, locked, before["date"])
+    for field in ("date", "starts_at", "ends_at", "ics_sequence", "postponed_from"):
+        setattr(meeting, field, getattr(locked, field))
+    return _refresh(meeting, locked)
+
+
+def _hhmm(value):
+    return value.strftime("%H:%M") if value else ""
+
+
+@transaction.atomic
+def cancel(meeting, by, reason=""):
+    """Call off an announced meeting: it stays public, and in calendars, as cancelled."""
+    locked = _locked(meeting)
+    _check(locked, Status.CANCELLED, "cancel")
+    locked.status = Status.CANCELLED
+    locked.ics_sequence += 1
+    locked.save()
+    audit.record(
+        locked, by, "cancelled", "Cancelled the meeting.", {"reason": reason.strip()} if reason.strip() else {}
+    )
+    _announcement_committed(locked)
+    _after_commit(emails.notify_cancelled, locked)
+    meeting.ics_sequence = locked.ics_sequence
+    return _refresh(meeting, locked)
+
+
+@transaction.atomic
+def start_drafting(meeting, by):
+    """After the meeting, its minutes start from the provisional agenda as it stood (items, leads,
+    the minutes it adopts) and the attendance sheet pre-filled from the committee: nothing retyped.
+    The calendar entry keeps its UID and SEQUENCE; the public sees "minutes in preparation"."""
+    locked = _locked(meeting)
+    _check(locked, Status.DRAFT, "start_drafting")
+    _refuse_unless_ready(locked, "start_drafting")
+    locked.status = Status.DRAFT
+    locked.save()
+    audit.record(locked, by, "drafting.started", "Started drafting the minutes from the provisional agenda.")
+    _announcement_committed(locked)
+    return _refresh(meeting, locked)
 
 
 @transaction.atomic
@@ -302,7 +440,10 @@ def adopt(meeting, by, at_meeting, outcome=Meeting.AdoptionOutcome.CORRECT_RECOR
     _check(locked, Status.ADOPTED, "adopt")
     if at_meeting is None:
         raise TransitionError(_("Choose the meeting at which the minutes were adopted."))
-    if Meeting.objects.select_for_update().get(pk=at_meeting.pk).is_adopted:
+    at_status = Meeting.objects.select_for_update().get(pk=at_meeting.pk).status
+    if at_status in (Status.ANNOUNCED, Status.CANCELLED):
+        raise TransitionError(_("Minutes are adopted at a meeting that has taken place and is being minuted."))
+    if at_status in (Status.ADOPTED, Status.PUBLISHED):
         raise TransitionError(
             _(
                 "The minutes of the meeting of %(date)s are already adopted, so they can no longer record "

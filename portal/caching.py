@@ -1,4 +1,4 @@
-"""HTTP caching of public pages: published pages change only when something is published.
+"""HTTP caching of public pages: they change only when something is published or announced.
 
 `published_page` gives anonymous GETs an ETag and Last-Modified taken from the latest publication,
 answers conditional requests with 304, and keeps rendered pages in the server cache. It never
@@ -29,7 +29,16 @@ VARY = ("Accept-Language", "Cookie")
 
 
 def _read_stamp():
-    latest = Meeting.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first()
+    # Public pages show published minutes and announcements: the latest change to either, in one
+    # query (a union of the two partial indexes' reads).
+    latest = (
+        Meeting.objects.published()
+        .order_by()
+        .values_list("updated_at", flat=True)
+        .union(Meeting.objects.announced().order_by().values_list("updated_at", flat=True))
+        .order_by("-updated_at")
+        .first()
+    )
     return (f"{latest.timestamp():.6f}" if latest else "none"), latest
 
 

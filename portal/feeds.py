@@ -1,30 +1,25 @@
-"""Feeds of the published record: Atom feeds of newly published minutes and of their decisions, and
+"""Feeds of the public record: Atom feeds of newly published minutes and of their decisions, and
 an ICS calendar.
 
-The calendar lists the meetings whose minutes are published: a meeting enters the public record,
-and so the calendar, only with its minutes; drafts never appear in either feed.
+The calendar lists announced meetings (meetings/calendar.py writes their announcement only) and
+meetings whose minutes are published; a draft's content never appears in either feed.
 """
 
-from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meetings import calendar
 from meetings.models import Meeting
 from portal.caching import published_page
 from portal.registers import published_decisions
 from portal.sitemaps import absolute_url
 
 FEED_SIZE = 30
-DEFAULT_LENGTH = timedelta(hours=2)
 
 
 class MinutesFeed(Feed):
@@ -118,66 +113,12 @@ class DecisionsFeed(Feed):
 decisions_feed = published_page(DecisionsFeed())
 
 
-ICS_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\r": "", "\n": "\\n"})
-
-
-def _ics_text(value):
-    return str(value).translate(ICS_ESCAPES)
-
-
-def _fold(line):
-    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(value):
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def calendar_lines(meetings):
-    host = urlsplit(settings.SITE_URL).hostname or "ccm-portal"
-    yield from ("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//CCM Portal//Coordination Committee meetings//EN")
-    yield "CALSCALE:GREGORIAN"
-    yield f"X-WR-CALNAME:{_ics_text(_('CCM Coordination Committee meetings'))}"
-    local = timezone.get_default_timezone()
-    for meeting in meetings:
-        yield "BEGIN:VEVENT"
-        yield f"UID:meeting-{meeting.date.isoformat()}@{host}"
-        yield f"DTSTAMP:{_utc(meeting.published_at)}"
-        if meeting.starts_at:
-            start = datetime.combine(meeting.date, meeting.starts_at, tzinfo=local)
-            end = start + DEFAULT_LENGTH
-            if meeting.ends_at:
-                end = datetime.combine(meeting.date, meeting.ends_at, tzinfo=local)
-            yield f"DTSTART:{_utc(start)}"
-            yield f"DTEND:{_utc(end)}"
-        else:
-            yield f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}"
-            yield f"DTEND;VALUE=DATE:{meeting.date + timedelta(days=1):%Y%m%d}"
-        yield f"SUMMARY:{_ics_text(_('CCM Coordination Committee meeting'))}"
-        if meeting.venue:
-            yield f"LOCATION:{_ics_text(meeting.venue)}"
-        yield f"DESCRIPTION:{_ics_text(_('Minutes: %(url)s') % {'url': absolute_url(meeting.get_absolute_url())})}"
-        yield f"URL:{absolute_url(meeting.get_absolute_url())}"
-        yield "END:VEVENT"
-    yield "END:VCALENDAR"
-
-
 @published_page
 def meetings_calendar(request):
-    meetings = Meeting.objects.published().order_by("date")
-    body = "".join(_fold(line) + "\r\n" for line in calendar_lines(meetings))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    """Announced meetings (cancelled ones marked so) and meetings whose minutes are published."""
+    meetings = (
+        (Meeting.objects.published() | Meeting.objects.announced()).prefetch_related("agenda_items").order_by("date")
+    )
+    response = HttpResponse(calendar.calendar(meetings), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ccm-meetings.ics"'
     return response

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 
 from ccm_portal.limits import draft_pdf_slot
-from meetings import pdf, permissions, record_json
+from meetings import pdf, permissions, record_json, workflow
+from meetings.forms import CancelForm, PostponeForm
 from meetings.models import Meeting
 from meetings.permissions import get_meeting_or_404
 from portal import search as search_index
@@ -30,7 +32,8 @@ DRAFT_PDF_RETRY_AFTER = 5
 @published_page
 def home(request):
     latest = Meeting.objects.published().select_related("presidency__delegation")[:5]
-    return render(request, "portal/home.html", {"latest": latest})
+    upcoming = Meeting.objects.upcoming(timezone.localdate()).select_related("presidency__delegation").first()
+    return render(request, "portal/home.html", {"latest": latest, "next_meeting": upcoming})
 
 
 @published_page
@@ -41,10 +44,14 @@ def meeting_archive(request):
 
 @published_page
 def meeting_detail(request, meeting_date):
-    meeting = get_meeting_or_404(request, meeting_date)
+    meeting = get_meeting_or_404(request, meeting_date, announcements=True)
     if meeting_date != meeting.date.isoformat():
-        # One canonical address per meeting, whatever spelling of the date reached it.
-        return redirect(meeting, permanent=True)
+        # One canonical address per meeting, whatever spelling of the date reached it; the old date
+        # of a postponed meeting leads to it for now only (another meeting may come to that day).
+        postponed = meeting.postponed_from and meeting_date == meeting.postponed_from.isoformat()
+        return redirect(meeting, permanent=not postponed)
+    if meeting.is_announcement or not permissions.can_view_meeting(request.user, meeting):
+        return _meeting_announcement(request, meeting)
     context = {
         "meeting": meeting,
         # Adopted minutes show their record as adopted; drafts the record as it stands (one template).
@@ -53,6 +60,31 @@ def meeting_detail(request, meeting_date):
         "can_edit": permissions.can_edit_meeting(request.user, meeting),
     }
     return render(request, "portal/meeting_detail.html", context)
+
+
+def _meeting_announcement(request, meeting):
+    """A meeting without minutes to show this user: its announcement only (the provisional agenda
+    while it is announced; "minutes in preparation" once they are drafted), never the record."""
+    user = request.user
+    context = {
+        "meeting": meeting,
+        "agenda": meeting.agenda() if meeting.status == Meeting.Status.ANNOUNCED else None,
+        "in_preparation": not meeting.is_announcement,
+        "show_remote_link": permissions.can_see_remote_link(user, meeting),
+        "can_edit": permissions.can_edit_meeting(user, meeting),
+        "can_postpone": permissions.can_postpone(user, meeting),
+        "can_cancel": permissions.can_cancel(user, meeting),
+        "can_start_drafting": permissions.can_start_drafting(user, meeting),
+    }
+    if context["can_postpone"]:
+        context["postpone_form"] = PostponeForm(
+            initial={"date": meeting.date, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at}
+        )
+    if context["can_cancel"]:
+        context["cancel_form"] = CancelForm()
+    if context["can_start_drafting"]:
+        context["drafting_problems"] = workflow.problems(meeting, "start_drafting")
+    return render(request, "portal/meeting_announcement.html", context)
 
 
 # Not @published_page: the stored official record carries its own ETag (its SHA-256) and is

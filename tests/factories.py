@@ -158,6 +158,14 @@ def meeting_in(status, by=None, items=2):
     once, adopted at a later meeting), as real records are."""
     from meetings import workflow
 
+    if status in (Meeting.Status.ANNOUNCED, Meeting.Status.CANCELLED):
+        # Announced for today, under a presidency whose term covers it: drafting may start at once.
+        today = datetime.date.today()
+        presidency = PresidencyFactory(starts_on=today - datetime.timedelta(days=30), ends_on=None)
+        meeting = workflow.announce(by, date=today, presidency=presidency, starts_at=datetime.time(12, 30))
+        if status == Meeting.Status.CANCELLED:
+            workflow.cancel(meeting, by)
+        return meeting
     meeting = MeetingFactory()
     AttendeeFactory(attendance__meeting=meeting)
     for position in range(items):

@@ -42,6 +42,12 @@ TABLE = {
     "meetings:silence_start": _row(302, 404, 403, 302, 302),
     "meetings:silence_break": _row(302, 404, 302, 403, 403),  # coordinators break silence, staff don't
     "meetings:meeting_publish": _row(302, 404, 403, 302, 302),  # adopted minutes
+    # Announcing (ISU staff): the page refuses others; the steps on an announced meeting are 404 to
+    # whoever sees no record of it (its public page shows the announcement, not these steps).
+    "meetings:meeting_announce": _row(302, 403, 403, 200, 200),
+    "meetings:meeting_postpone": _row(302, 404, 404, 302, 302),
+    "meetings:meeting_cancel": _row(302, 404, 404, 302, 302),
+    "meetings:meeting_start_drafting": _row(302, 404, 404, 302, 302),  # too early: back, with a message
     # Each role's home: the router sends everyone somewhere; the coordinators' home is theirs.
     "meetings:role_home": _row(302, 302, 302, 302, 302),
     "meetings:coordinator_home": _row(302, 403, 200, 403, 403),
@@ -103,6 +109,9 @@ POST_ONLY = {
     "meetings:silence_start",
     "meetings:silence_break",
     "meetings:meeting_publish",
+    "meetings:meeting_postpone",
+    "meetings:meeting_cancel",
+    "meetings:meeting_start_drafting",
     "meetings:drafting_preview",
     "meetings:drafting_follow_up",
     "meetings:drafting_item_add",
@@ -150,7 +159,11 @@ def world(db, isu_staff, coordinator):
     workflow.start_silence_procedure(circulated, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=5))
     adopted = meeting_in(Meeting.Status.ADOPTED, by=isu_staff)
     later = later_meeting(circulated)
+    # Announced for a day to come, under the presidency of the meetings above.
+    day = max(timezone.localdate(), later.date) + datetime.timedelta(days=30)
+    announced = workflow.announce(isu_staff, date=day, presidency=later.presidency, starts_at=datetime.time(12, 30))
     return {
+        "announced": announced,
         "draft": draft,
         "circulated": circulated,
         "adopted": adopted,
@@ -186,6 +199,14 @@ def sample(name, world):
         "meetings:silence_start": ((circ,), {"ends_at": "2099-01-01T12:00", "confirmed": "yes"}),
         "meetings:silence_break": ((circ,), {"reason": "We object.", "confirmed": "yes"}),
         "meetings:meeting_publish": ((d(world["adopted"]),), {"confirmed": "yes"}),
+        "meetings:meeting_announce": ((), None),
+        "meetings:meeting_postpone": (
+            (d(world["announced"]),),
+            {"date": (world["announced"].date + datetime.timedelta(days=7)).isoformat(), "starts_at": "13:00"}
+            | {"confirmed": "yes"},
+        ),
+        "meetings:meeting_cancel": ((d(world["announced"]),), {"confirmed": "yes"}),
+        "meetings:meeting_start_drafting": ((d(world["announced"]),), {"confirmed": "yes"}),
         "meetings:role_home": ((), None),
         "meetings:coordinator_home": ((), None),
         "meetings:drafting_workspace": ((), None),

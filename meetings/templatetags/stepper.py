@@ -13,8 +13,12 @@ ORDER = [Meeting.Status.DRAFT, Meeting.Status.CIRCULATED, Meeting.Status.ADOPTED
 
 @register.inclusion_tag("includes/_stepper.html")
 def minutes_stepper(meeting):
-    versions = meeting.versions.aggregate(n=Max("number"))["n"]
-    current = ORDER.index(meeting.status)
+    if meeting.status == Meeting.Status.CANCELLED:
+        return {"steps": [{"label": _("Cancelled"), "state": "current"}]}
+    # A meeting announced before its minutes were drafted starts one step earlier.
+    announced = [Meeting.Status.ANNOUNCED] if meeting.announced_at else []
+    versions = meeting.versions.aggregate(n=Max("number"))["n"] if meeting.status != Meeting.Status.ANNOUNCED else None
+    current = [*announced, *ORDER].index(meeting.status) - len(announced)
     labels = [
         _("Draft")
         if not versions or meeting.status != Meeting.Status.DRAFT
@@ -23,8 +27,9 @@ def minutes_stepper(meeting):
         _("Adopted"),
         _("Published"),
     ]
+    labels = [_("Announced")] * len(announced) + labels
     steps = [
         {"label": label, "state": "done" if i < current else "current" if i == current else "todo"}
-        for i, label in enumerate(labels)
+        for i, label in enumerate(labels, start=-len(announced))
     ]
     return {"steps": steps}

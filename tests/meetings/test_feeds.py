@@ -19,7 +19,7 @@ def test_the_atom_feed_lists_published_minutes_only(client, demo):
     assert b"13 November" not in response.content
 
 
-def test_the_calendar_lists_published_meetings_only(client, demo):
+def test_the_calendar_lists_published_meetings_and_no_draft(client, demo):
     response = client.get("/feeds/meetings.ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -27,8 +27,10 @@ def test_the_calendar_lists_published_meetings_only(client, demo):
     assert text.startswith("BEGIN:VCALENDAR\r\n")
     assert text.count("BEGIN:VEVENT") == 1
     assert "UID:meeting-2018-09-25@" in text
-    # 12:30 in Geneva on 25 September 2018 (summer time) is 10:30 UTC.
-    assert "DTSTART:20180925T103000Z" in text
+    # 12:30 in Geneva's own zone, which the calendar describes (summer time: 10:30 UTC).
+    assert "DTSTART;TZID=Europe/Zurich:20180925T123000" in text
+    assert "BEGIN:VTIMEZONE\r\nTZID:Europe/Zurich\r\n" in text
+    assert "TZOFFSETTO:+0200" in text
     assert "20181113" not in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 

@@ -31,6 +31,14 @@ def run(verb, meeting, staff):
         return workflow.start_silence_procedure(meeting, by=staff, ends_at=timezone.now() + datetime.timedelta(days=7))
     if verb == "publish":
         return workflow.publish(meeting, by=staff)
+    if verb == "postpone":
+        return workflow.postpone(
+            meeting, staff, date=meeting.date + datetime.timedelta(days=7), starts_at=datetime.time(13)
+        )
+    if verb == "cancel":
+        return workflow.cancel(meeting, staff)
+    if verb == "start_drafting":
+        return workflow.start_drafting(meeting, staff)
     raise AssertionError(verb)
 
 
@@ -42,7 +50,15 @@ TABLE = {
     "enter_archived_adoption": {S.DRAFT: S.ADOPTED, S.CIRCULATED: None, S.ADOPTED: None, S.PUBLISHED: None},
     "start_silence_procedure": {S.DRAFT: None, S.CIRCULATED: S.CIRCULATED, S.ADOPTED: None, S.PUBLISHED: None},
     "publish": {S.DRAFT: None, S.CIRCULATED: None, S.ADOPTED: S.PUBLISHED, S.PUBLISHED: None},
+    "postpone": {S.ANNOUNCED: S.ANNOUNCED, S.DRAFT: None, S.CIRCULATED: None, S.ADOPTED: None, S.PUBLISHED: None},
+    "cancel": {S.ANNOUNCED: S.CANCELLED, S.DRAFT: None, S.CIRCULATED: None, S.ADOPTED: None, S.PUBLISHED: None},
+    "start_drafting": {S.ANNOUNCED: S.DRAFT, S.DRAFT: None, S.CIRCULATED: None, S.ADOPTED: None},
 }
+# A meeting announced or cancelled has no minutes: every verb about minutes refuses it, and a
+# cancelled meeting refuses everything.
+for _verb, _row in TABLE.items():
+    _row.setdefault(S.ANNOUNCED, None)
+    _row[S.CANCELLED] = None
 CASES = [(verb, start, after) for verb, row in TABLE.items() for start, after in row.items()]
 
 
@@ -64,7 +80,8 @@ def test_each_verb_moves_only_from_the_states_the_table_allows(verb, start, afte
 
 
 def test_every_status_change_in_the_table_has_a_verb_here():
-    assert set(workflow.TRANSITIONS.values()) <= {verb for verb in TABLE} | {"adopt"}
+    # "announce" makes a meeting (from no state): tests/meetings/test_announced_meetings.py covers it.
+    assert set(workflow.TRANSITIONS.values()) <= {verb for verb in TABLE} | {"adopt", "announce"}
 
 
 def test_recirculating_after_withdrawal_freezes_the_next_version(isu_staff):
