@@ -86,6 +86,8 @@ class EnrolForm(forms.Form):
 def mfa_verify(request):
     """The second step of logging in: a passkey, a code from the authenticator app, or a recovery code.
     (The passkey is checked by ccm_portal/passkeys.py, which the page's script calls.)"""
+    if request.user.is_verified():
+        return redirect(_next(request))
     if not has_device(request.user):
         note_enrolment(request, request.user)
         if not required_for(request.user):
