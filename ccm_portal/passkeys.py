@@ -22,8 +22,11 @@ class PasskeyHelper(WebAuthnHelper):
     def create_credential(self, user, response, parsed_credential, original_data):
         """Each passkey gets a name the user can tell apart on the security page."""
         device = super().create_credential(user, response, parsed_credential, original_data)
-        number = WebAuthnCredential.objects.filter(user=user).count() + 1
-        device.name = _("Passkey %(number)s") % {"number": number}
+        taken = set(WebAuthnCredential.objects.filter(user=user).values_list("name", flat=True))
+        number = 1
+        while (name := _("Passkey %(number)s") % {"number": number}) in taken:
+            number += 1
+        device.name = name
         return device
 
 
