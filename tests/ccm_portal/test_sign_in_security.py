@@ -228,3 +228,9 @@ def test_the_page_speaks_french_and_spanish(client, isu_staff, settings):
     client.force_login(isu_staff)
     assert "Sécurité de la connexion" in client.get(SECURITY, headers={"accept-language": "fr"}).content.decode()
     assert "Seguridad del inicio de sesión" in client.get(SECURITY, headers={"accept-language": "es"}).content.decode()
+
+
+def test_a_session_that_gave_its_second_factor_is_not_asked_again(client, isu_staff):
+    enrolled(client, "alice")
+    response = client.get(reverse("mfa_verify") + "?next=/drafting/")
+    assert response.status_code == 302 and response["Location"] == "/drafting/"
