@@ -1,5 +1,5 @@
 """The second factor (django-otp): who owes one, enrolling an authenticator app with recovery codes,
-and giving a code after the password. ISU staff and administrators owe one when MFA_REQUIRED is on;
+and giving a code or a passkey after the password. ISU staff and administrators owe one when MFA_REQUIRED is on;
 anyone who enrolled a device gives it at every login."""
 
 import base64
@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
-from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
+from django_otp_webauthn.models import WebAuthnCredential
 
 logger = logging.getLogger("ccm_portal.security")
 RECOVERY_CODES = 10
@@ -83,13 +84,19 @@ class EnrolForm(forms.Form):
 
 @login_required
 def mfa_verify(request):
-    """The second step of logging in: a code from the authenticator app, or a recovery code."""
+    """The second step of logging in: a passkey, a code from the authenticator app, or a recovery code.
+    (The passkey is checked by ccm_portal/passkeys.py, which the page's script calls.)"""
+    if request.user.is_verified():
+        return redirect(_next(request))
     if not has_device(request.user):
         note_enrolment(request, request.user)
         if not required_for(request.user):
             return redirect(_next(request))
         return redirect(f"{url('mfa_setup')}?{urlencode({'next': _next(request)})}")
+    has_app = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     form = CodeForm(request.POST or None)
+    if not has_app:
+        form.fields["code"].help_text = _("One of your recovery codes.")
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
         if device is not None:
@@ -99,7 +106,22 @@ def mfa_verify(request):
         logger.warning("second factor refused for %r", request.user.get_username())
         form.add_error("code", _("This code is not right, or has been used. Try the current one."))
     status = 400 if form.errors else 200
-    return render(request, "registration/mfa_verify.html", {"form": form, "next": _next(request)}, status=status)
+    context = {
+        "form": form,
+        "next": _next(request),
+        "has_app": has_app,
+        "has_passkey": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
+    }
+    return render(request, "registration/mfa_verify.html", context, status=status)
+
+
+def new_recovery_codes(user):
+    """Ten new recovery codes for `user`, replacing any earlier ones (call it in a transaction)."""
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name=str(_("Recovery codes")), confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return codes
 
 
 def _qr_data_uri(data):
@@ -123,13 +145,11 @@ def mfa_setup(request):
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             with transaction.atomic():
-                for old in devices_for_user(user, confirmed=True):
-                    old.delete()
+                # A new app replaces the old one and its recovery codes; passkeys stay.
+                TOTPDevice.objects.filter(user=user, confirmed=True).delete()
                 device.confirmed = True
                 device.save()
-                recovery = StaticDevice.objects.create(user=user, name=str(_("Recovery codes")), confirmed=True)
-                codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-                recovery.token_set.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+                codes = new_recovery_codes(user)
             otp_login(request, device)
             note_enrolment(request, user)
             logger.info("second factor enrolled by %r", user.get_username())

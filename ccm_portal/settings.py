@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "csp",
     "ccm_portal",
     "delegations",
@@ -194,6 +196,17 @@ PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 3)
 # A second factor (TOTP or a recovery code) for ISU staff and superusers; coordinators may add one.
 MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "CCM Portal"
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor only, never instead of the password.
+# A passkey belongs to the site's host name, read from SITE_URL: changing it orphans every passkey.
+# Browsers refuse an IP address, so a local SITE_URL on 127.0.0.1 becomes localhost (open the demo
+# at http://localhost:<port>/ to use passkeys).
+_SITE = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = "localhost" if _SITE.hostname in ("127.0.0.1", "::1") else _SITE.hostname
+OTP_WEBAUTHN_RP_NAME = "CCM Portal"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_SITE.scheme}://{OTP_WEBAUTHN_RP_ID}" + (f":{_SITE.port}" if _SITE.port else "")]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "ccm_portal.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "ccm_portal.security"
 
 LANGUAGE_CODE = "en"
 # The interface speaks the Convention's working languages; the record is shown as written.

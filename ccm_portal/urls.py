@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from ccm_portal import login, mfa, views
+from ccm_portal import login, mfa, passkeys, security, views
 from portal.caching import published_page
 from portal.sitemaps import SITEMAPS
 
@@ -22,7 +22,12 @@ urlpatterns = [
     path("accounts/password_reset/", login.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/second-factor/", mfa.mfa_verify, name="mfa_verify"),
     path("accounts/second-factor/setup/", mfa.mfa_setup, name="mfa_setup"),
+    path("accounts/passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("sign-in-security/", security.sign_in_security, name="sign_in_security"),
+    path("sign-in-security/recovery-codes/", security.recovery_codes_renew, name="recovery_codes_renew"),
+    path("sign-in-security/app/remove/", security.authenticator_app_remove, name="authenticator_app_remove"),
+    path("sign-in-security/passkeys/<int:pk>/remove/", security.passkey_remove, name="passkey_remove"),
     # Staff and coordinators' pages first: "meetings/import/" is not a meeting's date.
     path("", include("meetings.urls")),
     path("", include("portal.urls")),

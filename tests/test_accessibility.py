@@ -193,4 +193,7 @@ def test_staff_pages_and_a_confirmation_have_no_serious_accessibility_violation(
         args = [] if name == "role_home" else [day]
         page.goto(live_server.url + reverse(f"meetings:{name}", args=args))
         assert serious_violations(page, axe_script) == [], f"coordinator {name}"
+    page.goto(live_server.url + reverse("sign_in_security"))
+    assert page.get_by_role("button", name="Add a passkey").is_visible()
+    assert serious_violations(page, axe_script) == [], "sign-in security"
     context.close()

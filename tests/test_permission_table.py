@@ -98,6 +98,19 @@ TABLE = {
     "mfa_verify": _row(302, 302, 302, 302, 302),
     "mfa_setup": _row(302, 200, 200, 200, 200),
     "csp_report": _row(405, 405, 405, 405, 405),  # browsers POST their reports
+    # Sign-in security: for the signed-in. Personas here have no second factor, so a change sends
+    # them back to the page with a message; someone else's (here: no) passkey is 404.
+    "sign_in_security": _row(302, 200, 200, 200, 200),
+    "recovery_codes_renew": _row(302, 302, 302, 302, 302),
+    "authenticator_app_remove": _row(302, 302, 302, 302, 302),
+    "passkey_remove": _row(302, 404, 404, 404, 404),
+    # Passkeys (django-otp-webauthn's JSON ceremonies): never without the password (403 to the
+    # anonymous); a ceremony completed without being begun is a bad request.
+    "otp_webauthn:credential-registration-begin": _row(403, 200, 200, 200, 200),
+    "otp_webauthn:credential-registration-complete": _row(403, 400, 400, 400, 400),
+    "otp_webauthn:credential-authentication-begin": _row(403, 200, 200, 200, 200),
+    "otp_webauthn:credential-authentication-complete": _row(403, 400, 400, 400, 400),
+    "otp_webauthn:js-i18n-catalog": _row(200, 200, 200, 200, 200),
 }
 
 POST_ONLY = {
@@ -118,6 +131,13 @@ POST_ONLY = {
     "meetings:drafting_item_remove",
     "meetings:drafting_item_move",
     "meetings:meeting_import_confirm",
+    "recovery_codes_renew",
+    "authenticator_app_remove",
+    "passkey_remove",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
 }
 
 
@@ -251,6 +271,15 @@ def sample(name, world):
         "mfa_verify": ((), None),
         "mfa_setup": ((), None),
         "csp_report": ((), None),
+        "sign_in_security": ((), None),
+        "recovery_codes_renew": ((), {"confirmed": "yes"}),
+        "authenticator_app_remove": ((), {"confirmed": "yes"}),
+        "passkey_remove": ((999_999,), {"confirmed": "yes"}),
+        "otp_webauthn:credential-registration-begin": ((), {}),
+        "otp_webauthn:credential-registration-complete": ((), {}),
+        "otp_webauthn:credential-authentication-begin": ((), {}),
+        "otp_webauthn:credential-authentication-complete": ((), {}),
+        "otp_webauthn:js-i18n-catalog": ((), None),
     }
     args, data = samples[name]
     if name == "password_reset_confirm":
