@@ -205,6 +205,15 @@ CONFIRMATIONS = {
         ),
         _lazy("Break silence"),
     ),
+    "supersede": (
+        _lazy("Supersede the published record?"),
+        _lazy(
+            "The corrected record becomes the official record of this meeting, with a new signed PDF and your "
+            "reason shown on its page. The published record stays available as superseded: its PDF and "
+            "fingerprint are kept. It cannot be undone; a wrong correction needs another correction."
+        ),
+        _lazy("Supersede the published record"),
+    ),
     "publish": (
         _lazy("Publish these minutes?"),
         _lazy("Publishing makes these minutes public. It cannot be undone."),
@@ -230,7 +239,7 @@ def _unconfirmed(request, meeting, step, summary=()):
         "title": title,
         "consequence": consequence,
         "button": button,
-        "danger": step in ("adopt", "silence_break", "publish"),
+        "danger": step in ("adopt", "silence_break", "publish", "supersede"),
         "fields": fields,
         "summary": summary,
         "action": request.path,
