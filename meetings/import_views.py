@@ -68,7 +68,10 @@ def _supersession(request, parsed, payload, form=None):
     """What the preview says when these minutes are already published: why they cannot be
     corrected, or how the source differs from the published record, with the form that supersedes it."""
     meeting = (
-        Meeting.objects.published().select_related("adopted_version", "official_record").filter(date=parsed.date).first()
+        Meeting.objects.published()
+        .select_related("adopted_version", "official_record")
+        .filter(date=parsed.date)
+        .first()
     )
     if meeting is None:
         return None
@@ -212,7 +215,9 @@ def meeting_supersede(request, meeting_date):
         if parsed.date != meeting.date:
             form.add_error(None, _("This source is of another meeting than the one it would correct."))
         supersession = _supersession(request, parsed, form.data.get("payload", ""), form=form)
-        confirm = MinutesConfirmForm(initial={"payload": form.data.get("payload", "")}, unknown=parsed.unknown_delegations)
+        confirm = MinutesConfirmForm(
+            initial={"payload": form.data.get("payload", "")}, unknown=parsed.unknown_delegations
+        )
         return _preview(request, parsed, confirm, status=400, text=payload["text"], supersession=supersession)
     try:
         document = superseding_document(parsed, meeting)
@@ -221,7 +226,11 @@ def meeting_supersede(request, meeting_date):
         messages.error(request, str(problem))
         return redirect("meetings:meeting_import")
     reason = form.cleaned_data["reason"]
-    summary = [(_("Meeting"), date_format(meeting.date, "j F Y")), (_("Source"), payload["name"]), (_("Reason"), reason)]
+    summary = [
+        (_("Meeting"), date_format(meeting.date, "j F Y")),
+        (_("Source"), payload["name"]),
+        (_("Reason"), reason),
+    ]
     if (page := _unconfirmed(request, meeting, "supersede", summary)) is not None:
         return page
     try:

@@ -295,11 +295,7 @@ class Meeting(models.Model):
             if not self._state.adding and self.pk:
                 frozen = (*self.RECORD_FIELDS, *self.ADOPTION_RECORD_FIELDS)
                 stored = Meeting.objects.select_for_update().filter(pk=self.pk).values("status", *frozen).first()
-                if (
-                    stored
-                    and stored["status"] in ADOPTED_STATES
-                    and any(stored[f] != getattr(self, f) for f in frozen)
-                ):
+                if stored and stored["status"] in ADOPTED_STATES and any(stored[f] != getattr(self, f) for f in frozen):
                     raise RecordFrozen(FROZEN_MESSAGE)
             super().save(*args, **kwargs)
 

@@ -7,34 +7,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_signatures'),
+        ("meetings", "0003_signatures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RecordSupersession',
+            name="RecordSupersession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to='official-records/')),
-                ('sha256', models.CharField(help_text='SHA-256 of the superseded file.', max_length=64, unique=True)),
-                ('size', models.PositiveBigIntegerField()),
-                ('published_at', models.DateTimeField()),
-                ('record', models.JSONField(help_text='The superseded record document, as it was published.')),
-                ('new_sha256', models.CharField(max_length=64)),
-                ('reason', models.TextField()),
-                ('source_name', models.CharField(blank=True, help_text='The corrected source, as uploaded.', max_length=300)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by_name', models.CharField(blank=True, max_length=150)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supersessions', to='meetings.meeting')),
-                ('signing_certificate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='meetings.signingcertificate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(max_length=300, upload_to="official-records/")),
+                ("sha256", models.CharField(help_text="SHA-256 of the superseded file.", max_length=64, unique=True)),
+                ("size", models.PositiveBigIntegerField()),
+                ("published_at", models.DateTimeField()),
+                ("record", models.JSONField(help_text="The superseded record document, as it was published.")),
+                ("new_sha256", models.CharField(max_length=64)),
+                ("reason", models.TextField()),
+                (
+                    "source_name",
+                    models.CharField(blank=True, help_text="The corrected source, as uploaded.", max_length=300),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("by_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="supersessions", to="meetings.meeting"
+                    ),
+                ),
+                (
+                    "signing_certificate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="meetings.signingcertificate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting__date', 'at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='supersession_sha256_hex'), models.CheckConstraint(condition=models.Q(('new_sha256__regex', '^[0-9a-f]{64}$')), name='supersession_new_sha256_hex'), models.CheckConstraint(condition=models.Q(('sha256', models.F('new_sha256')), _negated=True), name='supersession_changes_the_file'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='supersession_has_a_reason')],
+                "ordering": ["meeting__date", "at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="supersession_sha256_hex"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("new_sha256__regex", "^[0-9a-f]{64}$")), name="supersession_new_sha256_hex"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256", models.F("new_sha256")), _negated=True),
+                        name="supersession_changes_the_file",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True), name="supersession_has_a_reason"
+                    ),
+                ],
             },
         ),
     ]

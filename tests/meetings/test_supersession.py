@@ -279,3 +279,11 @@ def test_the_preview_says_why_portal_adopted_minutes_cannot_be_superseded(staff_
     page = _upload(staff_client, WRONG).content.decode()
     assert "These minutes were circulated and adopted in the portal" in page
     assert f'action="{SUPERSEDE_URL}"' not in page
+
+
+@pytest.mark.parametrize("status", [Meeting.Status.DRAFT, Meeting.Status.CIRCULATED, Meeting.Status.ADOPTED])
+def test_only_published_minutes_can_be_superseded(status, isu_staff):
+    meeting = meeting_in(status, by=isu_staff)
+    with pytest.raises(workflow.TransitionError, match="Only published minutes can be superseded"):
+        workflow.supersede(meeting, {"meeting": {"date": meeting.date.isoformat()}}, reason=REASON, by=isu_staff)
+    assert Meeting.objects.get(pk=meeting.pk).status == status
