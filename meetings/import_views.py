@@ -64,6 +64,11 @@ def _title_block(record):
     return "\n".join(part for part in (written["title"], written["venue"]) if part)
 
 
+def _structured_counts(record):
+    items = record_json.flat_items(record)
+    return sum(len(item["decisions"]) for item in items), sum(len(item["action_points"]) for item in items)
+
+
 def _supersession(request, parsed, payload, form=None):
     """What the preview says when these minutes are already published: why they cannot be
     corrected, or how the source differs from the published record, with the form that supersedes it."""
@@ -84,6 +89,19 @@ def _supersession(request, parsed, payload, form=None):
         context["problem"] = str(problem)
         return context
     rows = versions.compare(meeting.adopted_record, document)
+    counts = [_structured_counts(record) for record in (meeting.adopted_record, document)]
+    if any(new < old for old, new in zip(*counts, strict=True)):
+        # Decisions and action points entered while the import was a draft are not in the source text:
+        # said outright, so that nobody supersedes them away without seeing it.
+        context["dropped"] = _(
+            "The published record has %(decisions)s decisions and %(points)s action points; the record from this "
+            "source has %(new_decisions)s and %(new_points)s. What the source does not give is not in the new record."
+        ) % {
+            "decisions": counts[0][0],
+            "points": counts[0][1],
+            "new_decisions": counts[1][0],
+            "new_points": counts[1][1],
+        }
     before, after = (_title_block(record) for record in (meeting.adopted_record, document))
     context.update(
         title_diff=versions.diff_html(before, after) if before != after else None,

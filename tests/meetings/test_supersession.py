@@ -287,3 +287,11 @@ def test_only_published_minutes_can_be_superseded(status, isu_staff):
     with pytest.raises(workflow.TransitionError, match="Only published minutes can be superseded"):
         workflow.supersede(meeting, {"meeting": {"date": meeting.date.isoformat()}}, reason=REASON, by=isu_staff)
     assert Meeting.objects.get(pk=meeting.pk).status == status
+
+
+def test_the_preview_warns_when_the_source_gives_fewer_decisions_than_the_published_record(staff_client, demo):
+    # The demo's published minutes carry decisions and action points entered before their adoption,
+    # which the seed's text does not give.
+    page = _upload(staff_client, SEED.replace("16 Signatory States", "14 Signatory States")).content.decode()
+    assert "What the source does not give is not in the new record." in page
+    assert 'class="diff-pair diff-removed"' in page
