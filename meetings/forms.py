@@ -198,6 +198,8 @@ class SupersedeForm(forms.Form):
     """The import preview's correction of a published record: the parsed source travels back signed."""
 
     payload = forms.CharField(widget=forms.HiddenInput)
+    # The published record the preview showed the differences from (record_json.fingerprint).
+    against = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why is the published record corrected?"),
         help_text=_("Published with the new record, e.g. “Item 4 was transcribed from the wrong page.”"),

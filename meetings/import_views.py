@@ -108,7 +108,8 @@ def _supersession(request, parsed, payload, form=None):
         rows=rows,
         changed=sum(1 for row in rows if row["state"] != "unchanged"),
         same=record_json.same_record(meeting.adopted_record, document),
-        form=form or SupersedeForm(initial={"payload": payload}),
+        form=form
+        or SupersedeForm(initial={"payload": payload, "against": record_json.fingerprint(meeting.adopted_record)}),
     )
     return context
 
@@ -252,7 +253,14 @@ def meeting_supersede(request, meeting_date):
     if (page := _unconfirmed(request, meeting, "supersede", summary)) is not None:
         return page
     try:
-        workflow.supersede(meeting, document, reason=reason, by=request.user, source_name=payload["name"])
+        workflow.supersede(
+            meeting,
+            document,
+            reason=reason,
+            by=request.user,
+            source_name=payload["name"],
+            against=form.cleaned_data["against"],
+        )
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     else:

@@ -193,6 +193,13 @@ def _content(document):
     }
 
 
+def fingerprint(document):
+    """SHA-256 of a document as minutes.json writes it: which record a preview was compared with."""
+    import hashlib
+
+    return hashlib.sha256(minutes_json(document)).hexdigest()
+
+
 def same_record(first, second):
     """Whether two documents say the same thing (title block, attendance, items)."""
     return _content(first) == _content(second)

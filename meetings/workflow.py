@@ -502,12 +502,14 @@ def supersede_refusal(meeting):
 
 
 @transaction.atomic
-def supersede(meeting, document, *, reason, by, source_name=""):
+def supersede(meeting, document, *, reason, by, source_name="", against=None):
     """Replace the published record of imported minutes, found to differ from their source, by the
     corrected record `document` (importer.superseding_document): a new record and a new signed PDF.
     The superseded record (its file, hash and JSON) is kept as a RecordSupersession with the reason,
     who and when; its file is never touched. The new PDF is stored last, so that a failure anywhere
-    leaves the published record as it was. Returns the RecordSupersession."""
+    leaves the published record as it was. `against` is the fingerprint of the record the person saw
+    the differences from; if the record changed since (superseded meanwhile), nothing is done.
+    Returns the RecordSupersession."""
     locked = _locked(meeting)
     _check(locked, Status.PUBLISHED, "supersede")
     reason = (reason or "").strip()
@@ -519,6 +521,13 @@ def supersede(meeting, document, *, reason, by, source_name=""):
     if document.get("meeting", {}).get("date") != locked.date.isoformat():
         raise TransitionError(_("The corrected record is of another meeting."))
     old = locked.adopted_record
+    if against is not None and record_json.fingerprint(old) != against:
+        raise TransitionError(
+            _(
+                "The published record changed after your preview (it was corrected meanwhile): upload the source "
+                "again to see how it differs from the record as it is now."
+            )
+        )
     if record_json.same_record(old, document):
         raise TransitionError(_("The corrected source gives the same record as the published one: nothing to correct."))
     try:

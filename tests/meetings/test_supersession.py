@@ -66,7 +66,7 @@ def _preview_correction(client):
 
 def _supersede(client, reason=REASON, confirmed=True):
     preview = _preview_correction(client)
-    data = {"payload": _payload(preview), "reason": reason}
+    data = {"payload": _payload(preview), "against": _payload(preview, "against"), "reason": reason}
     if confirmed:
         data["confirmed"] = "yes"
     return client.post(SUPERSEDE_URL, data)
@@ -201,17 +201,19 @@ def test_a_supersession_without_a_reason_is_refused_with_a_message(staff_client,
 
 @pytest.mark.parametrize("persona", ["coordinator", "outsider"])
 def test_others_cannot_supersede(client, staff_client, published, persona, request):
-    payload = _payload(_preview_correction(staff_client))
+    preview = _preview_correction(staff_client)
+    data = {"payload": _payload(preview), "against": _payload(preview, "against"), "reason": REASON}
     client.force_login(request.getfixturevalue(persona))
-    response = client.post(SUPERSEDE_URL, {"payload": payload, "reason": REASON, "confirmed": "yes"})
+    response = client.post(SUPERSEDE_URL, {**data, "confirmed": "yes"})
     assert response.status_code == 403
     assert not RecordSupersession.objects.exists()
 
 
 def test_the_anonymous_cannot_supersede(client, staff_client, published):
-    payload = _payload(_preview_correction(staff_client))
+    preview = _preview_correction(staff_client)
+    data = {"payload": _payload(preview), "against": _payload(preview, "against"), "reason": REASON}
     client.logout()
-    response = client.post(SUPERSEDE_URL, {"payload": payload, "reason": REASON, "confirmed": "yes"})
+    response = client.post(SUPERSEDE_URL, {**data, "confirmed": "yes"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not RecordSupersession.objects.exists()
 
@@ -295,3 +297,13 @@ def test_the_preview_warns_when_the_source_gives_fewer_decisions_than_the_publis
     page = _upload(staff_client, SEED.replace("16 Signatory States", "14 Signatory States")).content.decode()
     assert "What the source does not give is not in the new record." in page
     assert 'class="diff-pair diff-removed"' in page
+
+
+def test_a_correction_previewed_against_a_record_superseded_meanwhile_is_refused(staff_client, published):
+    meeting, _old = published
+    stale = _payload(_preview_correction(staff_client)), _payload(_preview_correction(staff_client), "against")
+    assert _supersede(staff_client).status_code == 302
+    data = {"payload": stale[0], "against": stale[1], "reason": "A second reason.", "confirmed": "yes"}
+    response = staff_client.post(SUPERSEDE_URL, data, follow=True)
+    assert "The published record changed after your preview" in response.content.decode()
+    assert RecordSupersession.objects.filter(meeting=meeting).count() == 1
