@@ -307,3 +307,21 @@ def test_a_correction_previewed_against_a_record_superseded_meanwhile_is_refused
     response = staff_client.post(SUPERSEDE_URL, data, follow=True)
     assert "The published record changed after your preview" in response.content.decode()
     assert RecordSupersession.objects.filter(meeting=meeting).count() == 1
+
+
+def test_verify_records_passes_after_a_supersession_and_checks_the_superseded_file(
+    staff_client, published, media_root, capsys
+):
+    from django.core.management import CommandError, call_command
+
+    _supersede(staff_client)
+    call_command("verify_records")
+    assert "1 official record(s) verified" in capsys.readouterr().out
+    superseded = RecordSupersession.objects.get()
+    path = media_root / superseded.file.name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="1 official record"):
+        call_command("verify_records")
+    assert "superseded" in capsys.readouterr().err

@@ -127,6 +127,13 @@ def _differs_from_database(meeting, content):
         return "the adopted record in the database no longer matches the stored PDF's minutes.json (" + (
             ", ".join(changed) + " differ)"
         )
+    # The rows hold the record as imported; once it was superseded (workflow.supersede), the record as
+    # first published is what they must still say, the correction living in the adopted record.
+    first = meeting.supersessions.order_by("at", "id").first()
+    if first is not None:
+        if _item_text(record_json.record_document(meeting)) != _item_text(first.record):
+            return "the items in the database no longer match the record as first published (items differ)"
+        return None
     if _item_text(record_json.record_document(meeting)) != _item_text(stored):
         return "the items in the database no longer match the stored PDF's minutes.json (items differ)"
     return None
