@@ -131,10 +131,14 @@ def test_the_superseded_pdf_stays_downloadable_with_its_original_bytes(client, s
 
 
 def test_the_meeting_page_says_the_record_supersedes_the_published_one(client, staff_client, published):
+    from django.test import Client
+
     meeting, old_pdf = published
+    public = Client()
+    assert "This record supersedes" not in public.get(meeting.get_absolute_url()).content.decode()
     _supersede(staff_client)
-    client.logout()
-    page = client.get(meeting.get_absolute_url()).content.decode()
+    # The public page, cached before, shows the new record at once.
+    page = public.get(meeting.get_absolute_url()).content.decode()
     published_on = date_format(timezone.localtime(meeting.published_at), "j F Y")
     assert f"This record supersedes the one published on {published_on} ({REASON})." in page
     assert "Record history" in page
