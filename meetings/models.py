@@ -142,8 +142,9 @@ class MeetingQuerySet(models.QuerySet):
 
     def replace_adopted_record(self, document):
         """The one write of an adopted record after adoption: workflow.supersede, in its transaction,
-        with the RecordSupersession that keeps the record it replaces. `update()` refuses it."""
-        return super().update(adopted_record=document)
+        with the RecordSupersession that keeps the record it replaces. `update()` refuses it.
+        `updated_at` moves too: the public pages' cache stamp (portal/caching.py) reads it."""
+        return super().update(adopted_record=document, updated_at=timezone.now())
 
     def lock_for_drafting(self, pk):
         """The meeting, row-locked for the rest of the transaction, if its minutes are a draft;
