@@ -329,3 +329,21 @@ def test_verify_records_passes_after_a_supersession_and_checks_the_superseded_fi
     with pytest.raises(CommandError, match="1 official record"):
         call_command("verify_records")
     assert "superseded" in capsys.readouterr().err
+
+
+def test_a_corrected_title_reaches_the_page_and_the_feed(client, staff_client):
+    load_reference_data()
+    options = {"status": "published", "silence_procedure_ends": "2018-10-20"}
+    wrong_title = SEED.replace("7. Any Other Business", "7. Any Other Busines")
+    preview = _upload(staff_client, wrong_title, **options)
+    staff_client.post(CONFIRM_URL, {"payload": _payload(preview), **options})
+    staff_client.get(PDF_URL)
+    assert "Any Other Busines;" in client.get(reverse("portal:minutes_feed")).content.decode()
+    preview = _preview_correction(staff_client)
+    assert "<ins>Business</ins>" in preview.content.decode()
+    data = {"payload": _payload(preview), "against": _payload(preview, "against"), "reason": "A typo in item 7."}
+    assert staff_client.post(SUPERSEDE_URL, {**data, "confirmed": "yes"}).status_code == 302
+    feed = client.get(reverse("portal:minutes_feed")).content.decode()
+    assert "Any Other Business;" in feed and "Any Other Busines;" not in feed
+    page = client.get(f"/meetings/{DATE}/").content.decode()
+    assert "</span> Any Other Business</h2>" in page and "Any Other Busines</h2>" not in page
