@@ -196,6 +196,20 @@ class SilenceForm(forms.Form):
         return ends_at
 
 
+class SupersedeForm(forms.Form):
+    """The import preview's correction of a published record: the parsed source travels back signed."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)
+    # The published record the preview showed the differences from (record_json.fingerprint).
+    against = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why is the published record corrected?"),
+        help_text=_("Published with the new record, e.g. “Item 4 was transcribed from the wrong page.”"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for the correction: it is published with the new record.")},
+    )
+
+
 class BreakSilenceForm(forms.Form):
     reason = forms.CharField(label=_("Why do you break silence?"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -137,7 +137,8 @@ class MeetingQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # The workflow moves adopted minutes on (publishing) and drafting bumps revisions; only
         # the fields that make up the record are frozen.
-        if {f.removesuffix("_id") for f in kwargs} & {f.removesuffix("_id") for f in Meeting.RECORD_FIELDS}:
+        frozen = {*Meeting.RECORD_FIELDS, *Meeting.ADOPTION_RECORD_FIELDS}
+        if {f.removesuffix("_id") for f in kwargs} & {f.removesuffix("_id") for f in frozen}:
             with transaction.atomic(using=self.db):
                 _refuse_if_frozen(self)
                 return super().update(**kwargs)
@@ -155,6 +156,12 @@ class MeetingQuerySet(models.QuerySet):
     def upcoming(self, today):
         """Announced meetings still to come, soonest first (the home page's "Next meeting")."""
         return self.filter(status=Meeting.Status.ANNOUNCED, date__gte=today).order_by("date")
+
+    def replace_adopted_record(self, document):
+        """The one write of an adopted record after adoption: workflow.supersede, in its transaction,
+        with the RecordSupersession that keeps the record it replaces. `update()` refuses it.
+        `updated_at` moves too: the public pages' cache stamp (portal/caching.py) reads it."""
+        return super().update(adopted_record=document, updated_at=timezone.now())
 
     def lock_for_drafting(self, pk):
         """The meeting, row-locked for the rest of the transaction, if its minutes are a draft;
@@ -328,19 +335,16 @@ class Meeting(models.Model):
 
     # The fields that make up the record itself (the workflow's fields change after adoption).
     RECORD_FIELDS = ("date", "starts_at", "ends_at", "time_zone", "venue", "presidency_id")
+    # What adoption froze: changed after adoption only by workflow.supersede (replace_adopted_record).
+    ADOPTION_RECORD_FIELDS = ("adopted_record", "adopted_version_id")
 
     def save(self, *args, **kwargs):
         # Checked under the row lock, as the parts are (see _refuse_if_frozen).
         with transaction.atomic(using=kwargs.get("using")):
             if not self._state.adding and self.pk:
-                stored = (
-                    Meeting.objects.select_for_update().filter(pk=self.pk).values("status", *self.RECORD_FIELDS).first()
-                )
-                if (
-                    stored
-                    and stored["status"] in ADOPTED_STATES
-                    and any(stored[f] != getattr(self, f) for f in self.RECORD_FIELDS)
-                ):
+                frozen = (*self.RECORD_FIELDS, *self.ADOPTION_RECORD_FIELDS)
+                stored = Meeting.objects.select_for_update().filter(pk=self.pk).values("status", *frozen).first()
+                if stored and stored["status"] in ADOPTED_STATES and any(stored[f] != getattr(self, f) for f in frozen):
                     raise RecordFrozen(FROZEN_MESSAGE)
             super().save(*args, **kwargs)
 
@@ -825,6 +829,70 @@ class RetiredRecordFile(models.Model):
 
     def __str__(self):
         return f"Earlier file of the official record of {self.meeting}"
+
+
+class RecordSupersessionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise RecordSupersession.AppendOnly("A supersession is never changed.")
+
+    def delete(self):
+        raise RecordSupersession.AppendOnly("A supersession is never deleted.")
+
+
+class RecordSupersession(models.Model):
+    """A published record imported from the archive, found to differ from its source, replaced by a
+    corrected record (meetings/workflow.supersede). The superseded record is kept as it was: its
+    stored file (never touched, still served at its own address), its hash, its signature's
+    certificate and its JSON; the new record is the meeting's official record from then on.
+
+    Not a RetiredRecordFile: that is the same rendering signed anew, whose content is still the
+    record; this is a different record, with a reason, that readers must be told was replaced."""
+
+    class AppendOnly(Exception):
+        pass
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="supersessions")
+    # The superseded record: its file as stored, never moved or rewritten.
+    file = models.FileField(upload_to="official-records/", max_length=300)
+    sha256 = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the superseded file.")
+    size = models.PositiveBigIntegerField()
+    signing_certificate = models.ForeignKey(
+        SigningCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # When the superseded record became the public record (published, or superseded an earlier one).
+    published_at = models.DateTimeField()
+    record = models.JSONField(help_text="The superseded record document, as it was published.")
+    # The record that supersedes it: its hash as stored at the time (the meeting's OfficialRecord then).
+    new_sha256 = models.CharField(max_length=64)
+    reason = models.TextField()
+    source_name = models.CharField(max_length=300, blank=True, help_text="The corrected source, as uploaded.")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by_name = models.CharField(max_length=150, blank=True)
+
+    objects = RecordSupersessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting__date", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="supersession_sha256_hex"),
+            models.CheckConstraint(
+                condition=Q(new_sha256__regex=r"^[0-9a-f]{64}$"), name="supersession_new_sha256_hex"
+            ),
+            models.CheckConstraint(condition=~Q(sha256=F("new_sha256")), name="supersession_changes_the_file"),
+            models.CheckConstraint(condition=~Q(reason=""), name="supersession_has_a_reason"),
+        ]
+
+    def __str__(self):
+        return f"Record of {self.meeting} superseded on {self.at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.AppendOnly("A supersession is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.AppendOnly("A supersession is never deleted.")
 
 
 class SearchDocument(models.Model):

@@ -167,6 +167,7 @@ def _context(meeting, document):
         "draft": not document.get("adoption"),
         "mark": mark(document),
         "running_mark": running_mark(document),
+        "supersedes": record_json.supersedes_sentence(document),
         "title": f"Minutes of the CCM Coordination Committee meeting of {day}",
         "subject": (
             f"Minutes of the meeting of the Coordination Committee of the Convention on Cluster Munitions held on {day}"
@@ -318,6 +319,37 @@ def resign_official_record(meeting, key):
         )
     logger.info("Re-signed the official record of %s (sha256 %s)", locked, record.sha256)
     return signed
+
+
+def render_signed(meeting):
+    """The official record of `meeting` as it would be stored now (its record as `meeting` holds
+    it in memory), rendered and signed, nothing stored: workflow.supersede stores it last, once
+    everything else it writes is written."""
+    try:
+        return signing.sign(render_minutes_pdf(meeting), adoption=mark(record_json.document_for(meeting)))
+    except signing.SigningError as exc:
+        raise PdfUnavailable(f"the signing key cannot be used: {exc}") from exc
+
+
+def replace_official_file(record, signed):
+    """Store `signed` as the new file of `record` (an OfficialRecord), under a new name: the file
+    it replaces is never touched (whoever keeps it, a RetiredRecordFile or a RecordSupersession,
+    keeps its name). Runs in the caller's transaction; if saving the row fails, the new file goes."""
+    content = signed.content
+    record.file.save(filename(record.meeting), ContentFile(content), save=False)
+    record.sha256 = hashlib.sha256(content).hexdigest()
+    record.size = len(content)
+    record.rendered_at = timezone.now()
+    record.weasyprint_version = weasyprint.__version__
+    record.unsigned_sha256, record.unsigned_size = signed.unsigned_sha256, signed.unsigned_size
+    record.signing_certificate = signing.certificate_row(signed.key) if signed.key else None
+    record.signed_at = signed.signed_at
+    try:
+        record.save()
+    except Exception:
+        record.file.delete(save=False)
+        raise
+    return record
 
 
 def store_official_record(meeting_id):

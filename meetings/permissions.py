@@ -142,3 +142,9 @@ def can_publish(user, meeting):
 def can_draft(user):
     """May open the drafting workspace and start a new meeting (pages about no one record)."""
     return is_isu_staff(user)
+
+
+def can_supersede(user, meeting):
+    """Replace the published record of imported minutes by a corrected one: ISU staff (who may
+    import), when workflow.supersede_refusal finds nothing against it."""
+    return can_import_minutes(user) and can_run_workflow(user, meeting) and workflow.supersede_refusal(meeting) is None

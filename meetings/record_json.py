@@ -177,3 +177,53 @@ def document_for(meeting):
 def minutes_json(document):
     """The document as UTF-8 JSON bytes, keys in a fixed order (the PDF's `minutes.json`)."""
     return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def _content(document):
+    """What a record says, without the item keys and derived HTML that only identify or render it."""
+
+    def item(entry):
+        kept = {key: value for key, value in entry.items() if key not in ("key", "body_html", "items")}
+        return {**kept, "items": [item(child) for child in entry.get("items", [])]}
+
+    return {
+        "meeting": document.get("meeting"),
+        "attendance": document.get("attendance"),
+        "items": [item(entry) for entry in document.get("items", [])],
+    }
+
+
+def fingerprint(document):
+    """SHA-256 of a document as minutes.json writes it: which record a preview was compared with."""
+    import hashlib
+
+    return hashlib.sha256(minutes_json(document)).hexdigest()
+
+
+def same_record(first, second):
+    """Whether two documents say the same thing (title block, attendance, items)."""
+    return _content(first) == _content(second)
+
+
+def supersedes_block(*, sha256, published_at, reason, superseded_at):
+    """What a superseding record says of the record it replaces: its file's hash, when it was
+    published, why and when it was superseded."""
+    return {
+        "sha256": sha256,
+        "published_at": published_at.isoformat(),
+        "superseded_at": superseded_at.isoformat(),
+        "reason": reason,
+    }
+
+
+def supersedes_sentence(document):
+    """ "This record supersedes the one published on 2 October 2018 (reason).", in the record's
+    language, for the PDF; "" for a record that supersedes none."""
+    block = document.get("supersedes")
+    if not block:
+        return ""
+    from meetings.models import RECORD_LANGUAGE
+
+    with translation.override(RECORD_LANGUAGE):
+        day = geneva_day(block["published_at"])
+        return f"This record supersedes the one published on {day} (SHA-256 {block['sha256']}): {block['reason']}"

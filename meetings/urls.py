@@ -32,6 +32,8 @@ urlpatterns = [
     path("meetings/<str:meeting_date>/silence/start/", views.silence_start, name="silence_start"),
     path("meetings/<str:meeting_date>/silence/break/", views.silence_break, name="silence_break"),
     path("meetings/<str:meeting_date>/publish/", views.meeting_publish, name="meeting_publish"),
+    # A published imported record corrected from its source (the import preview posts here).
+    path("meetings/<str:meeting_date>/supersede/", import_views.meeting_supersede, name="meeting_supersede"),
     # ISU staff's drafting pages
     path("drafting/", drafting_views.drafting_workspace, name="drafting_workspace"),
     path("drafting/new/", drafting_views.drafting_meeting_new, name="drafting_meeting_new"),

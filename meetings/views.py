@@ -250,6 +250,15 @@ CONFIRMATIONS = {
         ),
         gettext_lazy("Start drafting"),
     ),
+    "supersede": (
+        gettext_lazy("Supersede the published record?"),
+        gettext_lazy(
+            "The corrected record becomes the official record of this meeting, with a new signed PDF and your "
+            "reason shown on its page. The published record stays available as superseded: its PDF and "
+            "fingerprint are kept. It cannot be undone; a wrong correction needs another correction."
+        ),
+        gettext_lazy("Supersede the published record"),
+    ),
     "publish": (
         gettext_lazy("Publish these minutes?"),
         gettext_lazy("Publishing makes these minutes public. It cannot be undone."),
@@ -275,7 +284,7 @@ def _unconfirmed(request, meeting, step, summary=()):
         "title": title,
         "consequence": consequence,
         "button": button,
-        "danger": step in ("adopt", "silence_break", "publish", "cancel"),
+        "danger": step in ("adopt", "silence_break", "publish", "cancel", "supersede"),
         "fields": fields,
         "summary": summary,
         "action": request.path,

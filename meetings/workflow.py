@@ -5,6 +5,7 @@ the fields that go with it, saves and writes the audit row, all in one transacti
 out only once that transaction has committed.
 """
 
+import hashlib
 import logging
 from datetime import timedelta
 from functools import partial
@@ -18,7 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings import audit, calendar, drafting, emails, pdf, record_json, search
-from meetings.models import DEFAULT_TIME_ZONE, AgendaItem, Attendance, Meeting, MinutesVersion, SilenceProcedure
+from meetings.models import (
+    DEFAULT_TIME_ZONE,
+    AgendaItem,
+    Attendance,
+    AuditEntry,
+    Meeting,
+    MinutesVersion,
+    OfficialRecord,
+    RecordSupersession,
+    SilenceProcedure,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +48,10 @@ TRANSITIONS = {
     (Status.CIRCULATED, Status.ADOPTED): "adopt",
     (Status.DRAFT, Status.ADOPTED): "enter_archived_adoption",
     (Status.ADOPTED, Status.PUBLISHED): "publish",
+    # A published record imported from the archive, replaced by a corrected transcription: it stays
+    # published, as a new record. Symmetry note: there is no reverse; a wrong correction is
+    # corrected by another supersession, never by restoring the earlier record in place.
+    (Status.PUBLISHED, Status.PUBLISHED): "supersede",
 }
 
 # Sent when minutes are published, in the transaction and again once it commits; receivers must be
@@ -133,6 +148,7 @@ REFUSALS = {
     "adopt": gettext_lazy("Only circulated minutes can be adopted."),
     "enter_archived_adoption": gettext_lazy("Only draft minutes can be entered as adopted from the archive."),
     "publish": gettext_lazy("Only adopted minutes can be published."),
+    "supersede": gettext_lazy("Only published minutes can be superseded by a corrected record."),
 }
 
 
@@ -599,3 +615,115 @@ def publish(meeting, *, by=None, at=None):
     audit.record(locked, by, "published", "Published: the minutes are now public.")
     _after_commit(emails.notify_published, locked)
     return _refresh(meeting, locked)
+
+
+def came_from_import(meeting):
+    """Whether `meeting`'s record is a transcription of minutes adopted outside the portal: they
+    were imported ("imported" in their audit trail) and what was adopted is the version frozen from
+    the archive, never a version the coordinators reviewed here. Only such a transcription can be
+    found to differ from its source."""
+    version = meeting.adopted_version
+    return bool(
+        version is not None
+        and version.from_archive
+        and AuditEntry.objects.filter(meeting=meeting, action="imported").exists()
+    )
+
+
+def supersede_refusal(meeting):
+    """Why `meeting`'s published record cannot be superseded by a corrected source, or None."""
+    if not allowed(meeting, "supersede"):
+        return str(REFUSALS["supersede"])
+    if not came_from_import(meeting):
+        return _(
+            "These minutes were circulated and adopted in the portal: their record is what the Committee "
+            "adopted, so no source can replace it. A correction of minutes adopted here is adopted by the "
+            "Committee as a corrigendum."
+        )
+    return None
+
+
+@transaction.atomic
+def supersede(meeting, document, *, reason, by, source_name="", against=None):
+    """Replace the published record of imported minutes, found to differ from their source, by the
+    corrected record `document` (importer.superseding_document): a new record and a new signed PDF.
+    The superseded record (its file, hash and JSON) is kept as a RecordSupersession with the reason,
+    who and when; its file is never touched. The new PDF is stored last, so that a failure anywhere
+    leaves the published record as it was. `against` is the fingerprint of the record the person saw
+    the differences from; if the record changed since (superseded meanwhile), nothing is done.
+    Returns the RecordSupersession."""
+    locked = _locked(meeting)
+    _check(locked, Status.PUBLISHED, "supersede")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Give the reason for the correction: it is published with the new record."))
+    refusal = supersede_refusal(locked)
+    if refusal:
+        raise TransitionError(refusal)
+    if document.get("meeting", {}).get("date") != locked.date.isoformat():
+        raise TransitionError(_("The corrected record is of another meeting."))
+    old = locked.adopted_record
+    if against is not None and record_json.fingerprint(old) != against:
+        raise TransitionError(
+            _(
+                "The published record changed after your preview (it was corrected meanwhile): upload the source "
+                "again to see how it differs from the record as it is now."
+            )
+        )
+    if record_json.same_record(old, document):
+        raise TransitionError(_("The corrected source gives the same record as the published one: nothing to correct."))
+    try:
+        current = pdf.official_pdf(locked)
+    except (pdf.PdfUnavailable, OSError) as exc:
+        raise TransitionError(_("The published record's PDF cannot be read, so it cannot be superseded now.")) from exc
+    current = OfficialRecord.objects.select_for_update().get(pk=current.pk)
+    previous = locked.supersessions.order_by("-at", "-id").first()
+    published_at = previous.at if previous else locked.published_at
+    now = timezone.now()
+    new_record = {
+        **document,
+        "version": old["version"],
+        "adoption": old["adoption"],
+        "supersedes": record_json.supersedes_block(
+            sha256=current.sha256, published_at=published_at, reason=reason, superseded_at=now
+        ),
+    }
+    locked.adopted_record = new_record  # in memory, for the rendering
+    try:
+        signed = pdf.render_signed(locked)
+    except pdf.PdfUnavailable as exc:
+        raise TransitionError(
+            _("The corrected record could not be rendered as a PDF, so nothing was changed: %(problem)s")
+            % {"problem": exc}
+        ) from exc
+    new_sha256 = hashlib.sha256(signed.content).hexdigest()
+    supersession = RecordSupersession.objects.create(
+        meeting=locked,
+        file=current.file.name,
+        sha256=current.sha256,
+        size=current.size,
+        signing_certificate=current.signing_certificate,
+        published_at=published_at,
+        record=old,
+        new_sha256=new_sha256,
+        reason=reason,
+        source_name=source_name[:300],
+        at=now,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        by_name=(by.get_full_name() or by.get_username()) if getattr(by, "is_authenticated", False) else "",
+    )
+    Meeting.objects.filter(pk=locked.pk).replace_adopted_record(new_record)
+    audit.record(
+        locked,
+        by,
+        "record.superseded",
+        f"Published record superseded by a corrected record: {reason}",
+        {"reason": reason, "sha256": [current.sha256, new_sha256], "source": source_name},
+    )
+    # The public side reads the new record at once: search, and the page caches (portal/caching.py).
+    search.index_meeting(locked)
+    minutes_published.send(sender=Meeting, meeting=locked)
+    transaction.on_commit(partial(minutes_published.send, sender=Meeting, meeting=locked))
+    pdf.replace_official_file(current, signed)
+    _refresh(meeting, locked)
+    return supersession

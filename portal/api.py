@@ -73,7 +73,24 @@ def meeting_document(meeting):
         "adoption": record["adoption"],
         "attendance": record["attendance"],
         "items": record["items"],
+        "supersedes": record.get("supersedes"),
+        "superseded_records": _superseded_records(meeting) if record.get("supersedes") else [],
     }
+
+
+def _superseded_records(meeting):
+    return [
+        {
+            "sha256": earlier.sha256,
+            "published_at": earlier.published_at.isoformat(),
+            "superseded_at": earlier.at.isoformat(),
+            "reason": earlier.reason,
+            "pdf_url": absolute_url(
+                reverse("portal:meeting_record_file", args=[meeting.date.isoformat(), earlier.sha256])
+            ),
+        }
+        for earlier in meeting.supersessions.order_by("-at", "-id")
+    ]
 
 
 def _paginated(request, url_name, entries, describe):

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings import calendar
+from meetings import calendar, record_json
 from meetings.models import Meeting
 from portal.caching import published_page
 from portal.registers import published_decisions
@@ -39,7 +39,6 @@ class MinutesFeed(Feed):
         return (
             Meeting.objects.published()
             .select_related("presidency__delegation")
-            .prefetch_related("agenda_items")
             .order_by("-published_at", "-date")[:FEED_SIZE]
         )
 
@@ -47,7 +46,8 @@ class MinutesFeed(Feed):
         return _("Minutes of the meeting of %(date)s") % {"date": date_format(meeting.date, "j F Y")}
 
     def item_description(self, meeting):
-        titles = [item.title for item in meeting.agenda_items.all() if item.parent_id is None]
+        # From the record as published (record_json), which a supersession may have corrected.
+        titles = [item["title"] for item in record_json.document_for(meeting)["items"]]
         presidency = _("%(name)s Presidency (%(delegation)s)") % {
             "name": meeting.presidency.name,
             "delegation": meeting.presidency.delegation,

@@ -9,6 +9,9 @@ urlpatterns = [
     path("meetings/", views.meeting_archive, name="meeting_archive"),
     path("meetings/<str:meeting_date>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<str:meeting_date>/minutes.pdf", views.meeting_pdf, name="meeting_pdf"),
+    # Every file that has been a meeting's official record, by its SHA-256: a stable address for
+    # records since superseded or signed anew.
+    path("meetings/<str:meeting_date>/records/<str:sha256>.pdf", views.meeting_record_file, name="meeting_record_file"),
     path("verify/", views.record_verify, name="record_verify"),
     path("verify/certificate.pem", views.record_certificate, name="record_certificate"),
     path("search/", views.search, name="search"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings import signing
-from meetings.models import Meeting, OfficialRecord, RetiredRecordFile, SigningCertificate
+from meetings.models import Meeting, OfficialRecord, RecordSupersession, RetiredRecordFile, SigningCertificate
 
 PDF_SIGNATURE = b"%PDF-"
 # Room for the multipart envelope around the file itself.
@@ -65,10 +65,12 @@ class Result:
     signature: signing.SignatureCheck | None = None
     # A file the record was stored as before it was re-signed: official bytes, since superseded.
     earlier: RetiredRecordFile | None = None
+    # The correction that replaced the record this file is (or was a copy of): genuine, but superseded.
+    superseded: RecordSupersession | None = None
 
     @property
     def meeting(self):
-        found = self.record or self.earlier
+        found = self.record or self.earlier or self.superseded
         return found.meeting if found else None
 
     @property
@@ -102,12 +104,24 @@ def sha256_of(upload):
 def check(upload, user):
     digest = sha256_of(upload)
     record = OfficialRecord.objects.select_related("meeting__adopted_at_meeting").filter(sha256=digest).first()
-    earlier = None
+    earlier = superseded = None
     if record is None:
         earlier = RetiredRecordFile.objects.select_related("meeting__adopted_at_meeting").filter(sha256=digest).first()
+    if record is None and earlier is None:
+        superseded = RecordSupersession.objects.select_related("meeting").filter(sha256=digest).first()
+    elif earlier is not None:
+        # A copy kept when the record was signed anew, of a record corrected since.
+        superseded = (
+            RecordSupersession.objects.select_related("meeting")
+            .filter(meeting=earlier.meeting, at__gte=earlier.retired_at)
+            .order_by("at", "id")
+            .first()
+        )
     upload.seek(0)
     signature = signing.check(upload.read(), SigningCertificate.objects.all())
-    result = Result(sha256=digest, record=record, can_link=False, signature=signature, earlier=earlier)
+    result = Result(
+        sha256=digest, record=record, can_link=False, signature=signature, earlier=earlier, superseded=superseded
+    )
     meeting = result.meeting
     result.can_link = meeting is not None and Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
     return result

@@ -58,7 +58,11 @@ def meeting_detail(request, meeting_date):
         "record": record_json.document_for(meeting),
         "official_record": pdf.stored_record(meeting),
         "can_edit": permissions.can_edit_meeting(request.user, meeting),
+        "can_supersede": permissions.can_supersede(request.user, meeting),
     }
+    # Asked only of a record that says it supersedes another: no query for every other page.
+    if context["record"].get("supersedes"):
+        context["supersessions"] = list(meeting.supersessions.order_by("-at", "-id"))
     return render(request, "portal/meeting_detail.html", context)
 
 
@@ -117,7 +121,7 @@ def meeting_pdf(request, meeting_date):
     return response
 
 
-def _official_record_response(request, meeting, record):
+def _official_record_response(request, meeting, record, name=None):
     etag = f'"{record.sha256}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")) or request.headers.get("If-None-Match") == "*":
         response = HttpResponseNotModified()
@@ -131,12 +135,33 @@ def _official_record_response(request, meeting, record):
             reason = "the stored official record cannot be read; the staff have been alerted."
             return render(request, "portal/pdf_unavailable.html", {"reason": reason}, status=503)
         response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{pdf.filename(meeting)}"'
+        response["Content-Disposition"] = f'inline; filename="{name or pdf.filename(meeting)}"'
     response["ETag"] = etag
     # Adopted but unpublished minutes are for coordinators only: no shared cache may keep them.
     audience = {"public": True} if meeting.status == Meeting.Status.PUBLISHED else {"private": True}
     patch_cache_control(response, **audience, max_age=365 * 24 * 3600, immutable=True)
     return response
+
+
+def meeting_record_file(request, meeting_date, sha256):
+    """Any file that has been the official record of a meeting, at an address that names its
+    SHA-256 and never changes: the current one, one superseded by a corrected record, or one kept
+    when the record was signed anew."""
+    meeting = get_meeting_or_404(request, meeting_date)
+    if not meeting.is_adopted:
+        raise Http404(_("No such record."))
+    current = pdf.stored_record(meeting)
+    if current is not None and current.sha256 == sha256:
+        stored = current
+    else:
+        stored = (
+            meeting.supersessions.filter(sha256=sha256).first()
+            or meeting.retired_record_files.filter(sha256=sha256).first()
+        )
+    if stored is None:
+        raise Http404(_("No such record."))
+    name = f"ccm-cc-minutes-{meeting.date.isoformat()}-{sha256[:12]}.pdf"
+    return _official_record_response(request, meeting, stored, name=name)
 
 
 def record_verify(request):

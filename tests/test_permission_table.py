@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from meetings import review, workflow
+from meetings import pdf, review, workflow
 from meetings.models import Meeting
 from tests.factories import later_meeting, meeting_in
 
@@ -31,6 +31,7 @@ TABLE = {
     "portal:meeting_archive": _row(200, 200, 200, 200, 200),
     "portal:meeting_detail": _row(404, 404, 200, 200, 200),  # circulated minutes
     "portal:meeting_pdf": _row(404, 404, 404, 200, 200),  # a draft
+    "portal:meeting_record_file": _row(404, 404, 200, 200, 200),  # adopted minutes' stored PDF, by its hash
     "meetings:meeting_review": _row(302, 404, 200, 200, 200),
     "meetings:comment_create": _row(302, 404, 302, 302, 302),
     "meetings:comment_reply": _row(302, 404, 403, 302, 302),
@@ -48,6 +49,9 @@ TABLE = {
     "meetings:meeting_postpone": _row(302, 404, 404, 302, 302),
     "meetings:meeting_cancel": _row(302, 404, 404, 302, 302),
     "meetings:meeting_start_drafting": _row(302, 404, 404, 302, 302),  # too early: back, with a message
+    # Correcting a published imported record (ISU staff): a coordinator may see the minutes, not act;
+    # staff sending a tampered preview are sent back to the import page.
+    "meetings:meeting_supersede": _row(302, 404, 403, 302, 302),  # circulated minutes
     # Each role's home: the router sends everyone somewhere; the coordinators' home is theirs.
     "meetings:role_home": _row(302, 302, 302, 302, 302),
     "meetings:coordinator_home": _row(302, 403, 200, 403, 403),
@@ -125,6 +129,7 @@ POST_ONLY = {
     "meetings:meeting_postpone",
     "meetings:meeting_cancel",
     "meetings:meeting_start_drafting",
+    "meetings:meeting_supersede",
     "meetings:drafting_preview",
     "meetings:drafting_follow_up",
     "meetings:drafting_item_add",
@@ -205,6 +210,7 @@ def sample(name, world):
         "portal:meeting_archive": ((), None),
         "portal:meeting_detail": ((circ,), None),
         "portal:meeting_pdf": ((d(world["draft"]),), None),
+        "portal:meeting_record_file": ((d(world["adopted"]), pdf.official_pdf(world["adopted"]).sha256), None),
         "meetings:meeting_review": ((circ,), None),
         "meetings:comment_create": ((circ,), {"item_key": world["item_key"], "text": "A comment."}),
         "meetings:comment_reply": ((circ, world["comment"].pk), {"reply": "Done.", "outcome": "incorporated"}),
@@ -227,6 +233,7 @@ def sample(name, world):
         ),
         "meetings:meeting_cancel": ((d(world["announced"]),), {"confirmed": "yes"}),
         "meetings:meeting_start_drafting": ((d(world["announced"]),), {"confirmed": "yes"}),
+        "meetings:meeting_supersede": ((circ,), {"payload": "tampered", "reason": "A reason.", "confirmed": "yes"}),
         "meetings:role_home": ((), None),
         "meetings:coordinator_home": ((), None),
         "meetings:drafting_workspace": ((), None),

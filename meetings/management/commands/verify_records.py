@@ -1,5 +1,5 @@
 """Check the official record: every adopted meeting has a stored PDF; every stored PDF (and every
-earlier file kept when a record was re-signed) still has the SHA-256 it was stored with; every
+earlier file kept when a record was re-signed or superseded) still has the SHA-256 it was stored with; every
 signature validates against the certificate that record was signed with; and the minutes.json inside
 each PDF still matches what the database says. Exit non-zero, naming each record and what is wrong."""
 
@@ -10,7 +10,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings import record_json, signing
-from meetings.models import Meeting, OfficialRecord, RetiredRecordFile
+from meetings.models import Meeting, OfficialRecord, RecordSupersession, RetiredRecordFile
 
 
 class Command(BaseCommand):
@@ -31,7 +31,10 @@ class Command(BaseCommand):
                 unsigned.append(record)
             if options["verbosity"] > 1:
                 self.stdout.write(f"ok {record.meeting} {record.sha256}")
-        retired = RetiredRecordFile.objects.select_related("meeting").order_by("meeting__date", "retired_at")
+        retired = [
+            *RetiredRecordFile.objects.select_related("meeting").order_by("meeting__date", "retired_at"),
+            *RecordSupersession.objects.select_related("meeting").order_by("meeting__date", "at"),
+        ]
         for earlier in retired:
             content, problem = _read(earlier)
             if problem is None and hashlib.sha256(content).hexdigest() != earlier.sha256:
@@ -124,6 +127,13 @@ def _differs_from_database(meeting, content):
         return "the adopted record in the database no longer matches the stored PDF's minutes.json (" + (
             ", ".join(changed) + " differ)"
         )
+    # The rows hold the record as imported; once it was superseded (workflow.supersede), the record as
+    # first published is what they must still say, the correction living in the adopted record.
+    first = meeting.supersessions.order_by("at", "id").first()
+    if first is not None:
+        if _item_text(record_json.record_document(meeting)) != _item_text(first.record):
+            return "the items in the database no longer match the record as first published (items differ)"
+        return None
     if _item_text(record_json.record_document(meeting)) != _item_text(stored):
         return "the items in the database no longer match the stored PDF's minutes.json (items differ)"
     return None
