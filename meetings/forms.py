@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency
-from meetings import record_json
+from meetings import markup, record_json
 from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
 from meetings.models import ADOPTED_STATES, ActionPoint, Attendance, Decision, Meeting, ReviewComment
 from meetings.workflow import SILENCE_MINIMUM
@@ -204,6 +204,8 @@ class CommentForm(forms.Form):
     proposed_text = forms.CharField(
         label=_("Proposed replacement text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Set by the comment control beside each paragraph; empty for a comment on the item as a whole.
+    paragraph = forms.IntegerField(required=False, min_value=1, max_value=32767, widget=forms.HiddenInput)
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,6 +217,14 @@ class CommentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        paragraph = data.get("paragraph")
+        if paragraph is not None and data.get("item_key"):
+            found = markup.paragraphs(self.item()["body"]) if data["item_key"] != "present" else []
+            if not 1 <= paragraph <= len(found):
+                raise forms.ValidationError(_("That paragraph is not in the version under review."))
+            # The proposal starts as the paragraph itself: sent unchanged, it proposes nothing.
+            if data.get("proposed_text", "").strip() == found[paragraph - 1].strip():
+                data["proposed_text"] = ""
         if not data.get("text", "").strip() and not data.get("proposed_text", "").strip():
             raise forms.ValidationError(_("Write a comment or propose replacement text."))
         return data
