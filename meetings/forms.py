@@ -198,6 +198,11 @@ class BreakSilenceForm(forms.Form):
     reason = forms.CharField(label=_("Why do you break silence?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _lines(text):
+    """Text compared as a reader sees it: browsers send their line ends as \r\n."""
+    return text.replace("\r\n", "\n").strip()
+
+
 class CommentForm(forms.Form):
     item_key = forms.ChoiceField(label=_("Item"))
     text = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -223,7 +228,7 @@ class CommentForm(forms.Form):
             if not 1 <= paragraph <= len(found):
                 raise forms.ValidationError(_("That paragraph is not in the version under review."))
             # The proposal starts as the paragraph itself: sent unchanged, it proposes nothing.
-            if data.get("proposed_text", "").strip() == found[paragraph - 1].strip():
+            if _lines(data.get("proposed_text", "")) == _lines(found[paragraph - 1]):
                 data["proposed_text"] = ""
         if not data.get("text", "").strip() and not data.get("proposed_text", "").strip():
             raise forms.ValidationError(_("Write a comment or propose replacement text."))

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 IN_TWO_WEEKS = datetime.date.today() + datetime.timedelta(days=14)
 ITEM_5 = (
     "The Coordinators reported on their work.\n\n"
-    "Panama said the plan was ready.\n\n"
+    "Panama said\nthe plan was ready.\n\n"
     "Chile noted the plan.\n\n"
     "The Committee thanked them."
 )
@@ -102,6 +102,12 @@ def test_a_proposal_sent_unchanged_proposes_nothing(client, kate, circulated):
     client.force_login(kate)
     comment_on_paragraph_3(client, circulated, proposed_text="Chile noted the plan.\r\n")
     assert ReviewComment.objects.get().proposed_text == ""
+
+
+def test_a_proposal_sent_back_with_the_browsers_line_ends_is_unchanged(client, kate, circulated):
+    client.force_login(kate)
+    comment_on_paragraph_3(client, circulated, paragraph=2, proposed_text="Panama said\r\nthe plan was ready.")
+    assert (ReviewComment.objects.get().paragraph, ReviewComment.objects.get().proposed_text) == (2, "")
 
 
 def test_an_unchanged_proposal_without_a_comment_is_refused_with_a_message(client, kate, circulated):
