@@ -152,6 +152,7 @@ def test_staff_apply_the_proposal_after_withdrawing_and_only_that_paragraph_chan
         item.body,
     ]
     assert AuditEntry.objects.filter(meeting=circulated, action="comment.incorporated").count() == 1
+    assert "Incorporated: answered by alice" in client.get(url("meeting_review", circulated)).content.decode()
     history = client.get(url("meeting_history", circulated)).content.decode()
     assert "applied a proposal to item 5, paragraph 3, and marked the comment incorporated" in history
 
