@@ -829,6 +829,12 @@ class MinutesVersion(models.Model):
         return next((item for item in flat_items(self.snapshot) if item["key"] == key), None)
 
 
+class ReviewCommentQuerySet(models.QuerySet):
+    def waiting_to_apply(self):
+        """Proposals for one paragraph that nobody has answered yet (ReviewComment.waits_to_apply)."""
+        return self.filter(outcome=ReviewComment.Outcome.PENDING, paragraph__isnull=False).exclude(proposed_text="")
+
+
 class ReviewComment(models.Model):
     """A reviewer's comment on one item of a circulated version, and what became of it."""
 
@@ -858,6 +864,8 @@ class ReviewComment(models.Model):
     # When the ISU's digest of new comments told staff about it (send_comment_digest); none yet.
     staff_told_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ReviewCommentQuerySet.as_manager()
+
     class Meta:
         ordering = ["version", "created_at", "id"]
         constraints = [
@@ -883,6 +891,11 @@ class ReviewComment(models.Model):
         if self.paragraph:
             return _("item %(number)s, ¶%(paragraph)s") % {"number": self.item_number, "paragraph": self.paragraph}
         return _("item %(number)s") % {"number": self.item_number}
+
+    @property
+    def waits_to_apply(self):
+        """A proposal for one paragraph that nobody has answered yet (the queryset's waiting_to_apply)."""
+        return bool(self.paragraph and self.proposed_text) and self.outcome == self.Outcome.PENDING
 
     def circulated_paragraph(self):
         """The paragraph's text as the version circulated it, or None (no paragraph, or no such one)."""

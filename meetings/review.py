@@ -72,11 +72,6 @@ def reply(comment, *, by, text, outcome):
     return comment
 
 
-def can_apply(comment):
-    """Whether the comment carries a proposal for one paragraph that nobody has answered yet."""
-    return bool(comment.paragraph and comment.proposed_text) and comment.outcome == ReviewComment.Outcome.PENDING
-
-
 @transaction.atomic
 def apply_proposal(comment, *, by):
     """Put the comment's proposed text in place of the paragraph it is on, in the item's current
@@ -87,7 +82,7 @@ def apply_proposal(comment, *, by):
     meeting = Meeting.objects.select_for_update().get(pk=comment.version.meeting_id)
     if meeting.status != Meeting.Status.DRAFT:
         raise ApplyRefused(_("Proposals are applied once the minutes are withdrawn to draft for revision."))
-    if not can_apply(comment):
+    if not comment.waits_to_apply:
         raise ApplyRefused(_("This comment has no proposal for a paragraph waiting to be applied."))
     where = {"number": comment.item_number, "paragraph": comment.paragraph}
     item = drafting.load_item(meeting, comment.item_key) if comment.item_key.isdigit() else None

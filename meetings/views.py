@@ -45,7 +45,6 @@ def meeting_review(request, meeting_date):
     comments = list(version.comments.select_related("author__representative__delegation", "replied_by"))
     by_place = {}
     for comment in comments:
-        comment.applicable = review.can_apply(comment)
         by_place.setdefault((comment.item_key, comment.paragraph), []).append(comment)
     items = [_review_item(item, by_place) for item in record_json.flat_items(version.snapshot)]
     is_current = version.pk == all_versions[-1].pk
@@ -64,7 +63,7 @@ def meeting_review(request, meeting_date):
         "can_reply": can_reply,
         # Proposals wait, listed, until the minutes are back in draft; then staff apply them here.
         "can_apply": permissions.can_apply_proposals(request.user, meeting),
-        "waiting": [comment for comment in comments if comment.applicable]
+        "waiting": [comment for comment in comments if comment.waits_to_apply]
         if permissions.is_isu_staff(request.user)
         else [],
         "outcomes": ReviewComment.Outcome.choices,

@@ -138,6 +138,8 @@ def test_staff_apply_the_proposal_after_withdrawing_and_only_that_paragraph_chan
     comment = ReviewComment.objects.get()
     client.force_login(isu_staff)
     withdraw(client, circulated)
+    waiting = "1 proposal from the coordinators waits to be applied on the review page."
+    assert waiting in client.get(url("drafting_meeting", circulated)).content.decode()
     page = client.get(url("meeting_review", circulated)).content.decode()
     assert "Apply this proposal to ¶3" in page
     response = client.post(url("comment_apply", circulated, comment.pk), follow=True)
@@ -152,6 +154,7 @@ def test_staff_apply_the_proposal_after_withdrawing_and_only_that_paragraph_chan
         item.body,
     ]
     assert AuditEntry.objects.filter(meeting=circulated, action="comment.incorporated").count() == 1
+    assert waiting not in client.get(url("drafting_meeting", circulated)).content.decode()
     assert "Incorporated: answered by alice" in client.get(url("meeting_review", circulated)).content.decode()
     history = client.get(url("meeting_history", circulated)).content.decode()
     assert "applied a proposal to item 5, paragraph 3, and marked the comment incorporated" in history
