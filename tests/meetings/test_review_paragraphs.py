@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from meetings import drafting, markup, review, workflow
@@ -263,3 +263,20 @@ def test_the_digest_sends_nothing_when_there_are_no_new_comments(isu_staff):
     isu_staff.save()
     call_command("send_comment_digest", verbosity=0)
     assert mail.outbox == []
+
+
+def test_a_digest_that_cannot_be_sent_leaves_its_comments_for_the_next_run(
+    client, kate, isu_staff, circulated, settings
+):
+    isu_staff.email = "alice@example.org"
+    isu_staff.save()
+    client.force_login(kate)
+    comment_on_paragraph_3(client, circulated)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with pytest.raises(CommandError, match="its comments wait for the next run"):
+        call_command("send_comment_digest", verbosity=0)
+    assert ReviewComment.objects.get().staff_told_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_comment_digest", verbosity=0)
+    assert len(mail.outbox) == 1 and ReviewComment.objects.get().staff_told_at is not None

@@ -1,6 +1,8 @@
 """Email ISU staff the review comments made since the last digest (run hourly by cron)."""
 
-from django.core.management.base import BaseCommand
+import smtplib
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,5 +32,8 @@ class Command(BaseCommand):
     help = "Email ISU staff one digest of the review comments made since the last one (run hourly)."
 
     def handle(self, *args, **options):
-        told = send_comment_digest()
+        try:
+            told = send_comment_digest()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise CommandError(f"The digest could not be sent ({exc}); its comments wait for the next run.") from exc
         self.stdout.write(f"Told ISU staff about {told} new comment(s)." if told else "No new comments.")
