@@ -52,7 +52,17 @@ FIELD_LABELS = {
     "remote_link": _("Remote link"),
 }
 # Ids and values the sentence already says are not repeated as details.
-HIDDEN_FIELDS = {"item", "action_point", "version", "comment_deadline", "at_meeting", "reason", "comment", "paragraph"}
+HIDDEN_FIELDS = {
+    "item",
+    "item_number",
+    "action_point",
+    "version",
+    "comment_deadline",
+    "at_meeting",
+    "reason",
+    "comment",
+    "paragraph",
+}
 # Summaries written as "Changed item …" read on after the person's name ("Alice Martin changed item …").
 VERB_SUMMARIES = ("meeting.created", "item.", "follow_up.", "comment.added", "comment.replied")
 

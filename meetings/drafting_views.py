@@ -28,7 +28,7 @@ from meetings.forms import (
     PreviewForm,
     delegation_choices,
 )
-from meetings.models import CIRCULATED_MESSAGE, FROZEN_MESSAGE, AgendaItem, Meeting, RecordFrozen
+from meetings.models import CIRCULATED_MESSAGE, FROZEN_MESSAGE, AgendaItem, Meeting, RecordFrozen, ReviewComment
 from meetings.permissions import get_meeting_or_404
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -164,6 +164,8 @@ def drafting_meeting(request, meeting_date):
             for point in action_points
         ],
         "follow_ups": follow_ups,
+        # The coordinators' proposals wait on the review page until staff apply them there.
+        "waiting_proposals": ReviewComment.objects.filter(version__meeting=meeting).waiting_to_apply().count(),
     }
     return render(request, "meetings/drafting_meeting.html", context)
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meetings import calendar
 from meetings.roles import COORDINATORS_GROUP, ISU_STAFF_GROUP
@@ -123,3 +124,19 @@ def notify_postponed(meeting, previous_date):
 def notify_cancelled(meeting):
     subject = _("Cancelled: CCM Coordination Committee meeting of %(date)s") % {"date": _meeting_name(meeting)}
     return _announcement("meeting_cancelled", subject, meeting)
+
+
+def notify_new_comments(comments):
+    """One digest to ISU staff: the new comments, grouped by minutes, each with where it is, who
+    made it and a link to it on the review page."""
+    groups = {}
+    for comment in comments:
+        meeting = comment.version.meeting
+        group = groups.setdefault(
+            meeting.pk, {"meeting": meeting, "review_url": _url("meetings:meeting_review", meeting), "comments": []}
+        )
+        group["comments"].append(comment)
+    subject = ngettext(
+        "%(count)s new comment on minutes under review", "%(count)s new comments on minutes under review", len(comments)
+    ) % {"count": len(comments)}
+    return send("comment_digest", subject, isu_staff(), {"groups": list(groups.values()), "count": len(comments)})

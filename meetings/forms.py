@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency
-from meetings import record_json
+from meetings import markup, record_json
 from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
 from meetings.models import DEFAULT_TIME_ZONE, ActionPoint, Attendance, Decision, Meeting, ReviewComment
 from meetings.workflow import SILENCE_MINIMUM
@@ -214,12 +214,19 @@ class BreakSilenceForm(forms.Form):
     reason = forms.CharField(label=_("Why do you break silence?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _lines(text):
+    """Text compared as a reader sees it: browsers send their line ends as \r\n."""
+    return text.replace("\r\n", "\n").strip()
+
+
 class CommentForm(forms.Form):
     item_key = forms.ChoiceField(label=_("Item"))
     text = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     proposed_text = forms.CharField(
         label=_("Proposed replacement text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Set by the comment control beside each paragraph; empty for a comment on the item as a whole.
+    paragraph = forms.IntegerField(required=False, min_value=1, max_value=32767, widget=forms.HiddenInput)
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,6 +238,14 @@ class CommentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        paragraph = data.get("paragraph")
+        if paragraph is not None and data.get("item_key"):
+            found = markup.paragraphs(self.item()["body"]) if data["item_key"] != "present" else []
+            if not 1 <= paragraph <= len(found):
+                raise forms.ValidationError(_("That paragraph is not in the version under review."))
+            # The proposal starts as the paragraph itself: sent unchanged, it proposes nothing.
+            if _lines(data.get("proposed_text", "")) == _lines(found[paragraph - 1]):
+                data["proposed_text"] = ""
         if not data.get("text", "").strip() and not data.get("proposed_text", "").strip():
             raise forms.ValidationError(_("Write a comment or propose replacement text."))
         return data

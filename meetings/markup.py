@@ -1,5 +1,7 @@
 """Item bodies are Markdown; this turns them into HTML that is safe to show anywhere."""
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import mark_safe
@@ -20,3 +22,28 @@ def render_markdown(text):
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(cleaned.strip())
+
+
+# A paragraph of an item's text is what a blank line separates (a list written without blank
+# lines is one paragraph). Review cites them ("item 5.2, ¶3"), the version diff compares them.
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def paragraph_spans(text):
+    """[(start, end)] of each paragraph of `text`, surrounding white space left out, so that
+    text[start:end] is the paragraph and replacing that slice changes nothing else."""
+    spans = []
+    position = 0
+    for gap in [*PARAGRAPH_BREAK.finditer(text or ""), None]:
+        end = gap.start() if gap else len(text or "")
+        chunk = (text or "")[position:end]
+        if chunk.strip():
+            start = position + len(chunk) - len(chunk.lstrip())
+            spans.append((start, start + len(chunk.strip())))
+        position = gap.end() if gap else end
+    return spans
+
+
+def paragraphs(text):
+    """The paragraphs of `text`, in order (¶1 is the first)."""
+    return [text[start:end] for start, end in paragraph_spans(text)]

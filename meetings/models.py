@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency, Representative, ThematicArea
-from meetings.markup import render_markdown
+from meetings.markup import paragraphs, render_markdown
 from meetings.roles import is_coordinator, is_isu_staff
 
 # Item 1 of every set of minutes is "Present" (the attendance), so the agenda proper starts at 2.
@@ -965,6 +965,12 @@ class MinutesVersion(models.Model):
         return next((item for item in flat_items(self.snapshot) if item["key"] == key), None)
 
 
+class ReviewCommentQuerySet(models.QuerySet):
+    def waiting_to_apply(self):
+        """Proposals for one paragraph that nobody has answered yet (ReviewComment.waits_to_apply)."""
+        return self.filter(outcome=ReviewComment.Outcome.PENDING, paragraph__isnull=False).exclude(proposed_text="")
+
+
 class ReviewComment(models.Model):
     """A reviewer's comment on one item of a circulated version, and what became of it."""
 
@@ -978,6 +984,9 @@ class ReviewComment(models.Model):
     item_key = models.CharField(max_length=40)
     item_number = models.CharField(max_length=10)
     item_title = models.CharField(max_length=500)
+    # Which paragraph of the item's text as circulated (1 = the first; markup.paragraphs), or none
+    # for the item as a whole. A proposal on a paragraph replaces that paragraph only.
+    paragraph = models.PositiveSmallIntegerField(null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments")
     created_at = models.DateTimeField(default=timezone.now)
     text = models.TextField(blank=True)
@@ -988,6 +997,10 @@ class ReviewComment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     replied_at = models.DateTimeField(null=True, blank=True)
+    # When the ISU's digest of new comments told staff about it (send_comment_digest); none yet.
+    staff_told_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "created_at", "id"]
@@ -1000,10 +1013,31 @@ class ReviewComment(models.Model):
             models.CheckConstraint(
                 condition=Q(outcome="pending") | Q(replied_at__isnull=False), name="review_comment_outcome_replied"
             ),
+            models.CheckConstraint(
+                condition=Q(paragraph__isnull=True) | Q(paragraph__gte=1), name="review_comment_paragraph_from_1"
+            ),
         ]
 
     def __str__(self):
-        return f"Comment on item {self.item_number} of {self.version}"
+        return f"Comment on {self.place} of {self.version}"
+
+    @property
+    def place(self):
+        """Where in the minutes: "item 5.2, ¶3", or "item 5.2" for the item as a whole."""
+        if self.paragraph:
+            return _("item %(number)s, ¶%(paragraph)s") % {"number": self.item_number, "paragraph": self.paragraph}
+        return _("item %(number)s") % {"number": self.item_number}
+
+    @property
+    def waits_to_apply(self):
+        """A proposal for one paragraph that nobody has answered yet (the queryset's waiting_to_apply)."""
+        return bool(self.paragraph and self.proposed_text) and self.outcome == self.Outcome.PENDING
+
+    def circulated_paragraph(self):
+        """The paragraph's text as the version circulated it, or None (no paragraph, or no such one)."""
+        item = self.version.item(self.item_key)
+        found = paragraphs(item["body"]) if item and self.paragraph else []
+        return found[self.paragraph - 1] if self.paragraph and len(found) >= self.paragraph else None
 
 
 class SilenceProcedureQuerySet(models.QuerySet):

@@ -98,6 +98,12 @@ def can_reply_to_comments(user, meeting):
     return is_isu_staff(user) and not meeting.is_adopted
 
 
+def can_apply_proposals(user, meeting):
+    """Apply a comment's proposed paragraph to the draft: ISU staff (meetings/review.py checks,
+    under lock, that the minutes are a draft again)."""
+    return is_isu_staff(user) and can_view_meeting(user, meeting)
+
+
 def can_view_history(user, meeting):
     return is_isu_staff(user) and can_view_meeting(user, meeting)
 

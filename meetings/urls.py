@@ -24,6 +24,11 @@ urlpatterns = [
         views.comment_reply,
         name="comment_reply",
     ),
+    path(
+        "meetings/<str:meeting_date>/review/comments/<int:comment_id>/apply/",
+        views.comment_apply,
+        name="comment_apply",
+    ),
     path("meetings/<str:meeting_date>/versions/", views.meeting_versions, name="meeting_versions"),
     path("meetings/<str:meeting_date>/history/", views.meeting_history, name="meeting_history"),
     path("meetings/<str:meeting_date>/circulate/", views.meeting_circulate, name="meeting_circulate"),

@@ -8,7 +8,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from meetings import record_json
+from meetings import markup, record_json
 
 
 def word_diff(old, new):
@@ -111,14 +111,10 @@ def rewrite_html(old, new):
     return _marked(a, removed, "del"), _marked(b, added, "ins")
 
 
-PARAGRAPHS = re.compile(r"\n\s*\n")
-
-
 def paragraph_blocks(old, new):
     """Two texts compared paragraph by paragraph: a list of blocks, each {"state": same / changed /
     added / removed, "before": html, "after": html}."""
-    a = [p.strip() for p in PARAGRAPHS.split(old or "") if p.strip()]
-    b = [p.strip() for p in PARAGRAPHS.split(new or "") if p.strip()]
+    a, b = markup.paragraphs(old), markup.paragraphs(new)
     blocks = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings import audit, permissions, record_json, review, versions, workflow
+from meetings import audit, drafting, markup, permissions, record_json, review, versions, workflow
 from meetings.forms import (
     AdoptForm,
     AnnounceForm,
@@ -24,7 +24,7 @@ from meetings.forms import (
     ReplyForm,
     SilenceForm,
 )
-from meetings.models import Meeting, OfficialRecord, ReviewComment, SilenceProcedure
+from meetings.models import Meeting, OfficialRecord, RecordFrozen, ReviewComment, SilenceProcedure
 from meetings.permissions import get_meeting_or_404
 from meetings.templatetags.times import geneva_time
 
@@ -54,10 +54,10 @@ def meeting_review(request, meeting_date):
         version = _version_or_404(meeting, request.GET["version"])
     # Every coordinator sees every delegation's comments, as in a meeting room, named by delegation.
     comments = list(version.comments.select_related("author__representative__delegation", "replied_by"))
-    by_item = {}
+    by_place = {}
     for comment in comments:
-        by_item.setdefault(comment.item_key, []).append(comment)
-    items = [{**item, "comments": by_item.get(item["key"], [])} for item in record_json.flat_items(version.snapshot)]
+        by_place.setdefault((comment.item_key, comment.paragraph), []).append(comment)
+    items = [_review_item(item, by_place) for item in record_json.flat_items(version.snapshot)]
     is_current = version.pk == all_versions[-1].pk
     can_comment = is_current and permissions.can_comment(request.user, meeting) and version.open_for_comments
     can_reply = permissions.can_reply_to_comments(request.user, meeting)
@@ -67,15 +67,42 @@ def meeting_review(request, meeting_date):
         "versions": all_versions,
         "is_current": is_current,
         "attendance": version.snapshot.get("attendance", []),
-        "present_comments": by_item.get("present", []),
+        "present_comments": by_place.pop(("present", None), []),
         "items": items,
         "can_comment": can_comment,
         "comment_form": CommentForm(version=version) if can_comment else None,
         "can_reply": can_reply,
+        # Proposals wait, listed, until the minutes are back in draft; then staff apply them here.
+        "can_apply": permissions.can_apply_proposals(request.user, meeting),
+        "waiting": [comment for comment in comments if comment.waits_to_apply]
+        if permissions.is_isu_staff(request.user)
+        else [],
         "outcomes": ReviewComment.Outcome.choices,
         "show_history": permissions.can_view_history(request.user, meeting),
     }
     return render(request, "meetings/meeting_review.html", context)
+
+
+def _review_item(item, by_place):
+    """An item of the version with its paragraphs numbered (¶1 …), each with its comments; comments
+    on the item as a whole (or on a paragraph it no longer has) stay with the item."""
+    texts = markup.paragraphs(item["body"])
+    paragraphs = [
+        {
+            "number": n,
+            "text": text,
+            "html": markup.render_markdown(text),
+            "comments": by_place.get((item["key"], n), []),
+        }
+        for n, text in enumerate(texts, start=1)
+    ]
+    whole = [
+        comment
+        for (key, n), found in by_place.items()
+        if key == item["key"] and (n is None or n > len(texts))
+        for comment in found
+    ]
+    return {**item, "paragraphs": paragraphs, "comments": sorted(whole, key=lambda c: (c.created_at, c.pk))}
 
 
 @require_POST
@@ -89,18 +116,61 @@ def comment_create(request, meeting_date):
             messages.error(request, " ".join(error))
         return redirect("meetings:meeting_review", meeting_date)
     try:
-        review.add_comment(
+        comment = review.add_comment(
             version,
             author=request.user,
             item=form.item(),
             text=form.cleaned_data["text"],
             proposed_text=form.cleaned_data["proposed_text"],
+            paragraph=form.cleaned_data["paragraph"],
         )
     except review.ReviewClosed as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Your comment is recorded."))
+        return redirect(f"{reverse('meetings:meeting_review', args=[meeting_date])}#comment-{comment.pk}")
     return redirect("meetings:meeting_review", meeting_date)
+
+
+@require_POST
+def comment_apply(request, meeting_date, comment_id):
+    """Apply a comment's proposed paragraph to the draft in one click; a refusal says why, and
+    shows what changed in that paragraph since it was circulated."""
+    meeting = get_meeting_or_404(request, meeting_date)
+    _require(permissions.can_apply_proposals(request.user, meeting))
+    comment = get_object_or_404(
+        ReviewComment.objects.select_related("version"), pk=comment_id, version__meeting=meeting
+    )
+    back = f"{reverse('meetings:meeting_review', args=[meeting_date])}?version={comment.version.number}"
+    try:
+        review.apply_proposal(comment, by=request.user)
+    except (review.ApplyRefused, drafting.DraftingError, drafting.Conflict, RecordFrozen) as exc:
+        if isinstance(exc, review.ApplyRefused) and exc.diff is not None:
+            before, after = versions.rewrite_html(exc.circulated, exc.current)
+            context = {
+                "meeting": meeting,
+                "comment": comment,
+                "message": str(exc),
+                "before": before,
+                "after": after,
+                "item_url": _drafting_item_url(meeting, comment),
+                "back": f"{back}#comment-{comment.pk}",
+            }
+            return render(request, "meetings/comment_apply_refused.html", context, status=409)
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The proposal is applied to %(place)s and the comment is marked incorporated.")
+            % {"place": comment.place},
+        )
+    return redirect(f"{back}#comment-{comment.pk}")
+
+
+def _drafting_item_url(meeting, comment):
+    if not comment.item_key.isdigit() or not meeting.agenda_items.filter(pk=comment.item_key).exists():
+        return None
+    return reverse("meetings:drafting_item", args=[meeting.date.isoformat(), int(comment.item_key)])
 
 
 @require_POST

@@ -61,6 +61,17 @@ def chromium():
     return CHROMIUM
 
 
+@pytest.fixture
+def unhashed_static_names(settings):
+    """For browser tests of pages with their own scripts and styles (editor.js): the live server
+    serves static files from the app folders by their own names, not the manifest's fingerprinted
+    ones, so the page must ask for them by those names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Personas log in with passwords; the production hasher is deliberately slow, and a refused

@@ -37,12 +37,8 @@ PUBLIC_PAGES = {
 
 
 @pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """The live server serves static files from their sources by name, not WhiteNoise's hashed copies."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def plain_static_files(unhashed_static_names):
+    """The live server serves static files from their sources by name (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")
@@ -168,13 +164,17 @@ def test_staff_pages_and_a_confirmation_have_no_serious_accessibility_violation(
 ):
     from django.urls import reverse
 
-    from meetings import workflow
+    from meetings import review, workflow
     from meetings.models import Meeting
     from tests.factories import later_meeting, meeting_in
 
     meeting = meeting_in(Meeting.Status.CIRCULATED, by=isu_staff)
     workflow.withdraw(meeting, by=isu_staff)
-    workflow.circulate(meeting, by=isu_staff, comment_deadline=meeting.latest_version().comment_deadline)
+    version = workflow.circulate(meeting, by=isu_staff, comment_deadline=meeting.latest_version().comment_deadline)
+    item = version.snapshot["items"][0]
+    review.add_comment(
+        version, author=coordinator, item=item, paragraph=1, text="Reword.", proposed_text="The Committee agreed."
+    )
     later_meeting(meeting)
     day = meeting.date.isoformat()
     context, page = _logged_in(browser, live_server, isu_staff.username)

@@ -56,9 +56,10 @@ def test_minutes_go_from_draft_to_the_public_in_a_browser(chromium, live_server,
         log_in(coord, base, "bob")
         coord.goto(review_url)
         expect(coord.get_by_text("Version 1, circulated on")).to_be_visible()
-        coord.locator("select[name=item_key]").select_option(label=f"{first_item.number}. {first_item.title}")
-        coord.get_by_label("Comment", exact=True).fill("Please name the speaker.")
-        coord.get_by_role("button", name="Send the comment").click()
+        paragraph = coord.locator(f"[id='item-{first_item.number}-p1']")
+        paragraph.get_by_text(f"Comment on item {first_item.number}, ¶1").click()
+        paragraph.get_by_label("Comment", exact=True).fill("Please name the speaker.")
+        paragraph.get_by_role("button", name="Send the comment").click()
         expect(coord.get_by_text("Your comment is recorded.")).to_be_visible()
         expect(coord.get_by_text("Please name the speaker.")).to_be_visible()
 

@@ -35,6 +35,7 @@ TABLE = {
     "meetings:meeting_review": _row(302, 404, 200, 200, 200),
     "meetings:comment_create": _row(302, 404, 302, 302, 302),
     "meetings:comment_reply": _row(302, 404, 403, 302, 302),
+    "meetings:comment_apply": _row(302, 404, 403, 302, 302),  # circulated: refused with a message, back
     "meetings:meeting_versions": _row(302, 404, 200, 200, 200),
     "meetings:meeting_history": _row(302, 404, 403, 200, 200),
     "meetings:meeting_circulate": _row(302, 404, 404, 302, 302),  # a draft
@@ -120,6 +121,7 @@ TABLE = {
 POST_ONLY = {
     "meetings:comment_create",
     "meetings:comment_reply",
+    "meetings:comment_apply",
     "meetings:meeting_circulate",
     "meetings:meeting_withdraw",
     "meetings:meeting_adopt",
@@ -214,6 +216,7 @@ def sample(name, world):
         "meetings:meeting_review": ((circ,), None),
         "meetings:comment_create": ((circ,), {"item_key": world["item_key"], "text": "A comment."}),
         "meetings:comment_reply": ((circ, world["comment"].pk), {"reply": "Done.", "outcome": "incorporated"}),
+        "meetings:comment_apply": ((circ, world["comment"].pk), {}),
         "meetings:meeting_versions": ((circ,), None),
         "meetings:meeting_history": ((circ,), None),
         "meetings:meeting_circulate": ((d(world["draft"]),), {"comment_deadline": "2099-01-01", "confirmed": "yes"}),

@@ -8,17 +8,11 @@ from meetings.models import Meeting
 from tests.factories import meeting_in
 from tests.test_browser_flow import LAUNCH_ARGS, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _unhashed_static_names(settings):
-    """The live server serves static files from the app folders by their own names (not the
-    manifest's hashed ones), so the page must ask for them by those names."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("unhashed_static_names"),
+]
 
 
 @pytest.mark.parametrize("button, marker", [("Numbered list", "1. "), ("Bullet list", "- ")])

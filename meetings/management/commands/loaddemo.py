@@ -251,10 +251,12 @@ IN_PROGRESS = [
             "ISU's annual report for 2018 would be published in March 2019.",
             "Date of the Next Meeting": "The next meeting will be held on 26 March 2019.",
         },
+        # (who, item, paragraph, comment, proposal for that paragraph)
         "comments": [
             (
                 "coordinator",
                 "National Implementation Measures",
+                1,
                 "New Zealand presented the model legislation jointly with the ICRC; please say so.",
                 "The Coordinator, with the ICRC, presented a model legislation for small States and proposed to "
                 "circulate it to all States Parties.",
@@ -262,12 +264,14 @@ IN_PROGRESS = [
             (
                 "coordinator-chile",
                 "Universalization",
+                1,
                 "Chile would add that the meetings will take place in Geneva and New York.",
                 "",
             ),
             (
                 "coordinator-chile",
                 "Update by the Presidency",
+                1,
                 "Please give the date of the Colombo workshop once it is confirmed.",
                 "",
             ),
@@ -300,9 +304,14 @@ def load_work_in_progress():
 
     version = workflow.circulate(under_review, by=staff, comment_deadline=today + timedelta(days=14))
     items = {item["title"]: item for item in record_json.flat_items(version.snapshot)}
-    for username, title, text, proposal in IN_PROGRESS[2]["comments"]:
+    for username, title, paragraph, text, proposal in IN_PROGRESS[2]["comments"]:
         comment = review.add_comment(
-            version, author=accounts[username], item=items[title], text=text, proposed_text=proposal
+            version,
+            author=accounts[username],
+            item=items[title],
+            paragraph=paragraph,
+            text=text,
+            proposed_text=proposal,
         )
     review.reply(
         comment,
