@@ -47,11 +47,23 @@ FIELD_LABELS = {
     "venue": _("Venue"),
     "starts_at": _("Starts at"),
     "ends_at": _("Ends at"),
+    "file": _("File"),
+    "sha256": _("SHA-256"),
 }
 # Ids and values the sentence already says are not repeated as details.
-HIDDEN_FIELDS = {"item", "action_point", "version", "comment_deadline", "at_meeting", "reason", "comment", "paragraph"}
+HIDDEN_FIELDS = {
+    "item",
+    "action_point",
+    "version",
+    "comment_deadline",
+    "at_meeting",
+    "reason",
+    "comment",
+    "paragraph",
+    "document",
+}
 # Summaries written as "Changed item …" read on after the person's name ("Alice Martin changed item …").
-VERB_SUMMARIES = ("meeting.created", "item.", "follow_up.", "comment.added", "comment.replied")
+VERB_SUMMARIES = ("meeting.created", "item.", "document.", "follow_up.", "comment.added", "comment.replied")
 
 
 def _value_label(value):

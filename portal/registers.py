@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Presidency
-from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Meeting
+from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Document, Meeting
 from portal.forms import ActionPointFilterForm
 
 PUBLISHED = Meeting.Status.PUBLISHED
@@ -145,6 +145,11 @@ def delegation_detail(request, slug):
             "-presidency__starts_on", "thematic_area__position"
         ),
         "action_points": list(public_action_points().filter(owners=delegation)),
+        "documents": list(
+            Document.objects.filter(meeting__in=Meeting.objects.published(), presented_by=delegation)
+            .select_related("meeting")
+            .order_by("-meeting__date", "position", "id")
+        ),
     }
     return render(request, "portal/delegation_detail.html", context)
 

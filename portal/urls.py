@@ -9,6 +9,11 @@ urlpatterns = [
     path("meetings/", views.meeting_archive, name="meeting_archive"),
     path("meetings/<str:meeting_date>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<str:meeting_date>/minutes.pdf", views.meeting_pdf, name="meeting_pdf"),
+    path(
+        "meetings/<str:meeting_date>/documents/<int:document_id>/<str:file_name>",
+        views.document_download,
+        name="document_download",
+    ),
     path("verify/", views.record_verify, name="record_verify"),
     path("verify/certificate.pem", views.record_certificate, name="record_certificate"),
     path("search/", views.search, name="search"),
