@@ -655,8 +655,9 @@ class Document(FrozenWithMeeting):
         OTHER = "other", _("Other language")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    # Removing an item from a draft leaves its documents with the meeting as a whole.
     agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
     )
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PAPER)

@@ -71,7 +71,15 @@ def meeting_document(meeting):
         "adoption": record["adoption"],
         "attendance": record["attendance"],
         "items": record["items"],
+        "documents": [_document(meeting, document) for document in record.get("documents", [])],
     }
+
+
+def _document(meeting, document):
+    """A document of the record as the record lists it, with its download address (the key is
+    the address's business, not the data's)."""
+    url = reverse("portal:document_download", args=[meeting.date.isoformat(), document["key"], document["file_name"]])
+    return {**{k: v for k, v in document.items() if k != "key"}, "url": absolute_url(url)}
 
 
 @published_page

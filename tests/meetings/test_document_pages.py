@@ -240,3 +240,16 @@ def test_the_delegation_page_lists_the_documents_it_presented_in_published_minut
     assert "Universalization update" in page
     assert Document.objects.get(title="Universalization update").get_download_url() in page
     assert "Draft paper not yet public" not in page
+
+
+def test_the_api_lists_a_published_meetings_documents_with_hash_and_address(client, draft, isu_staff):
+    from tests.meetings.test_api import conforms
+
+    item = draft.agenda_items.order_by("position", "id").first()
+    document = attach(draft, isu_staff, symbol="CCM/CC/2018/WP.1", agenda_item=item)
+    publish(draft, isu_staff)
+    path = f"/api/v1/meetings/{draft.date.isoformat()}/"
+    data = conforms(client.get(path), "/api/v1/meetings/{date}/")
+    [listed] = data["documents"]
+    assert listed["sha256"] == document.sha256 and listed["item"] == "2"
+    assert listed["url"].endswith(document.get_download_url())

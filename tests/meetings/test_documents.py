@@ -3,6 +3,7 @@ that attaching, replacing and removing happen only while the minutes are a draft
 audit row; once adopted, no way in (the functions, the model, the queryset, the admin) changes one."""
 
 import hashlib
+import io
 
 import pytest
 from django.urls import reverse
@@ -235,3 +236,34 @@ def test_in_a_draft_the_admin_corrects_a_documents_description_with_an_audit_row
     document.refresh_from_db()
     assert (document.title, document.kind, document.language) == ("Corrected title", "annex", "fr")
     assert AuditEntry.objects.filter(meeting=draft, action="admin.document.changed").exists()
+
+
+def test_removing_an_item_from_a_draft_keeps_its_documents_with_the_meeting(draft, isu_staff):
+    from meetings import drafting
+
+    item = draft.agenda_items.order_by("position", "id").first()
+    document = attach(draft, isu_staff, agenda_item=item)
+    drafting.remove_item(item, isu_staff)
+    document.refresh_from_db()
+    assert document.agenda_item is None
+    assert record_json.record_document(draft)["documents"][0]["item"] is None
+
+
+def test_verify_records_finds_a_document_of_adopted_minutes_changed_in_storage(
+    draft, isu_staff, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError, call_command
+
+    pytest.importorskip("weasyprint")
+    document = attach(draft, isu_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        adopt(draft, isu_staff)
+    call_command("verify_records", verbosity=0)
+    path = document.file.path
+    with open(path, "wb") as stored:
+        stored.write(PDF_BYTES + b"% tampered\n")
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="1 official record"):
+        call_command("verify_records", verbosity=0, stderr=errors)
+    assert "document “Paper by the Presidency”" in errors.getvalue()
+    assert f"expected {document.sha256}" in errors.getvalue()
