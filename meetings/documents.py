@@ -147,12 +147,8 @@ def _lock_draft(meeting):
 
 
 def _described(document):
-    return {
-        "document": [None, document.pk],
-        "title": [None, document.title],
-        "file": [None, document.file_name],
-        "sha256": [None, document.sha256],
-    }
+    """The audit row's details: which file, by its hash (the sentence already names the title)."""
+    return {"document": document.pk, "file": document.file_name, "sha256": document.sha256}
 
 
 def _forget_file_after_commit(name):
@@ -231,7 +227,7 @@ def remove(document, by):
         by,
         "document.removed",
         f"Removed the document “{document.title}”"[:500],
-        {"document": [document.pk, None], "title": [document.title, None], "sha256": [document.sha256, None]},
+        _described(document),
     )
     document.delete()
     _forget_file_after_commit(name)

@@ -253,3 +253,14 @@ def test_the_api_lists_a_published_meetings_documents_with_hash_and_address(clie
     [listed] = data["documents"]
     assert listed["sha256"] == document.sha256 and listed["item"] == "2"
     assert listed["url"].endswith(document.get_download_url())
+
+
+def test_the_history_says_who_attached_and_removed_a_document_and_which_file(staff, draft, isu_staff):
+    from meetings import documents
+
+    document = attach(draft, isu_staff)
+    documents.remove(document, isu_staff)
+    html = staff.get(reverse("meetings:meeting_history", args=[draft.date.isoformat()])).content.decode()
+    assert "attached the document “Paper by the Presidency”" in html
+    assert "removed the document “Paper by the Presidency”" in html
+    assert document.sha256 in html
