@@ -118,10 +118,10 @@ def test_circulated_minutes_refuse_a_new_document_with_the_reason(staff, draft, 
 
 
 def download(client, document, **headers):
-    """The response, with a file's bytes read into `.body` and the file closed."""
+    """The response, with a file's bytes read into `.body` (read to the end, the test client closes
+    the file, as a WSGI server would)."""
     response = client.get(document.get_download_url(), headers=headers)
     response.body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response
 
 
