@@ -156,7 +156,8 @@ def drafting_meeting(request, meeting_date):
         "conflict": conflict,
         "agenda": agenda,
         "documents": record_json.documents_of(meeting, agenda),
-        "document_form": DocumentForm(meeting=meeting, agenda=agenda) if can_edit else None,
+        # Its own ids: the page also holds the meeting's details form.
+        "document_form": DocumentForm(meeting=meeting, agenda=agenda, auto_id="id_document_%s") if can_edit else None,
         "open_action_points": [
             (
                 point,
