@@ -36,3 +36,9 @@ def document_language(value):
     from meetings.models import Document
 
     return dict(Document.Language.choices).get(value, value)
+
+
+@register.filter
+def item_documents(documents, number):
+    """The documents of a record document attached to the item numbered `number`."""
+    return [document for document in documents or () if document.get("item") == number]

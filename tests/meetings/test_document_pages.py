@@ -264,3 +264,14 @@ def test_the_history_says_who_attached_and_removed_a_document_and_which_file(sta
     assert "attached the document “Paper by the Presidency”" in html
     assert "removed the document “Paper by the Presidency”" in html
     assert document.sha256 in html
+
+
+def test_the_public_page_shows_an_items_documents_under_that_item(client, draft, isu_staff):
+    first, second = draft.agenda_items.order_by("position", "id")[:2]
+    document = attach(draft, isu_staff, title="Paper under the second item", agenda_item=second)
+    publish(draft, isu_staff)
+    html = client.get(draft.get_absolute_url()).content.decode()
+    url = document.get_download_url()
+    under_item = html.index('id="item-3"') < html.index(url) < html.index('id="documents"')
+    assert under_item, "the link is listed under item 3, before the list of all the documents"
+    assert html.count(url) == 2
