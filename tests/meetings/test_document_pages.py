@@ -275,3 +275,11 @@ def test_the_public_page_shows_an_items_documents_under_that_item(client, draft,
     under_item = html.index('id="item-3"') < html.index(url) < html.index('id="documents"')
     assert under_item, "the link is listed under item 3, before the list of all the documents"
     assert html.count(url) == 2
+
+
+def test_searching_a_documents_title_or_symbol_finds_its_published_minutes(client, draft, isu_staff):
+    attach(draft, isu_staff, title="Study on stockpile destruction financing", symbol="CCM/CC/2018/WP.7")
+    publish(draft, isu_staff)
+    for query in ("stockpile destruction financing", "CCM/CC/2018/WP.7"):
+        results = client.get(reverse("portal:search"), {"q": query}).context["results"]
+        assert [result.meeting_id for result in results] == [draft.pk], query
