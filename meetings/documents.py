@@ -146,6 +146,13 @@ def _lock_draft(meeting):
     return Meeting.objects.lock_for_drafting(meeting.pk)
 
 
+def _lock_document(document, meeting):
+    locked = Document.objects.select_for_update().filter(pk=document.pk, meeting=meeting).first()
+    if locked is None:
+        raise DocumentRefused(_("Someone removed this document while you were working on it."))
+    return locked
+
+
 def _described(document):
     """The audit row's details: which file, by its hash (the sentence already names the title)."""
     return {"document": document.pk, "file": document.file_name, "sha256": document.sha256}
@@ -195,7 +202,7 @@ def replace(document, by, upload):
     """Put a new file in place of a draft's document; the title and the rest stay."""
     checked = check_upload(upload)
     locked = _lock_draft(document.meeting)
-    document = Document.objects.select_for_update().get(pk=document.pk, meeting=locked)
+    document = _lock_document(document, locked)
     old_name, old_file, old_sha = document.file.name, document.file_name, document.sha256
     document.file.save(checked.name, File(upload), save=False)
     document.file_name, document.sha256 = checked.name, checked.sha256
@@ -220,7 +227,7 @@ def replace(document, by, upload):
 @transaction.atomic
 def remove(document, by):
     locked = _lock_draft(document.meeting)
-    document = Document.objects.select_for_update().get(pk=document.pk, meeting=locked)
+    document = _lock_document(document, locked)
     name = document.file.name
     audit.record(
         locked,

@@ -414,6 +414,10 @@ def drafting_document_replace(request, meeting_date, document_id):
 def drafting_document_remove(request, meeting_date, document_id):
     meeting = get_editable_meeting(request, meeting_date)
     document = get_document_or_404(meeting, document_id)
-    documents.remove(document, request.user)
-    messages.success(request, _("Document removed."))
+    try:
+        documents.remove(document, request.user)
+    except documents.DocumentRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Document removed."))
     return redirect(f"{meeting.get_drafting_url()}#documents")

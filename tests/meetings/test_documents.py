@@ -267,3 +267,13 @@ def test_verify_records_finds_a_document_of_adopted_minutes_changed_in_storage(
         call_command("verify_records", verbosity=0, stderr=errors)
     assert "document “Paper by the Presidency”" in errors.getvalue()
     assert f"expected {document.sha256}" in errors.getvalue()
+
+
+def test_a_document_removed_meanwhile_is_refused_with_a_message(draft, isu_staff):
+    document = attach(draft, isu_staff)
+    stale = Document.objects.get(pk=document.pk)
+    documents.remove(document, isu_staff)
+    with pytest.raises(documents.DocumentRefused, match="Someone removed this document"):
+        documents.remove(stale, isu_staff)
+    with pytest.raises(documents.DocumentRefused, match="Someone removed this document"):
+        documents.replace(stale, isu_staff, upload("paper.pdf", PDF_BYTES))
