@@ -283,3 +283,20 @@ def test_searching_a_documents_title_or_symbol_finds_its_published_minutes(clien
     for query in ("stockpile destruction financing", "CCM/CC/2018/WP.7"):
         results = client.get(reverse("portal:search"), {"q": query}).context["results"]
         assert [result.meeting_id for result in results] == [draft.pk], query
+
+
+def test_the_versions_page_shows_a_document_replaced_between_circulations(client, draft, isu_staff, coordinator):
+    from meetings import documents, workflow
+
+    document = attach(draft, isu_staff)
+    circulate(draft, isu_staff)
+    workflow.withdraw(draft, by=isu_staff)
+    replaced = documents.replace(document, isu_staff, upload("paper.docx", DOCX_BYTES))
+    circulate(draft, isu_staff)
+    client.force_login(coordinator)
+    response = client.get(reverse("meetings:meeting_versions", args=[draft.date.isoformat()]), {"from": 1, "to": 2})
+    [row] = [row for row in response.context["rows"] if row["title"] == "Documents"]
+    assert row["state"] == "changed"
+    html = response.content.decode()
+    assert document.sha256 in html and replaced.sha256 in html
+    assert [row["title"] for row in response.context["rows"] if row["state"] == "changed"] == ["Documents"]
