@@ -85,7 +85,7 @@ def documents_text(document):
     lines = []
     for listed in document.get("documents", []):
         symbol = f" ({listed['symbol']})" if listed.get("symbol") else ""
-        where = f"item {listed['item']}" if listed.get("item") else "the meeting"
+        where = f"under item {listed['item']}" if listed.get("item") else "for the meeting as a whole"
         lines.append(f"{listed['title']}{symbol}, {where}: {listed['file_name']}, SHA-256 {listed['sha256']}")
     return "\n".join(lines)
 
