@@ -130,8 +130,7 @@ def check_upload(upload):
                 % {"ext": extension}
             )
         raise DocumentRefused(
-            _("This file is named .%(ext)s but its content is not a %(ext)s document: it was refused.")
-            % {"ext": extension}
+            _("This file is named .%(ext)s but its content is something else: it was refused.") % {"ext": extension}
         )
     digest = hashlib.sha256()
     upload.seek(0)
