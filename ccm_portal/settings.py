@@ -233,6 +233,8 @@ LOGIN_REFUSAL_DELAY_MS = env_int("LOGIN_REFUSAL_DELAY_MS", 1000)
 DRAFT_PDF_CONCURRENCY = env_int("DRAFT_PDF_CONCURRENCY", 1)
 # The largest file the public "verify a document" page accepts, in megabytes.
 VERIFY_MAX_UPLOAD = env_int("VERIFY_MAX_UPLOAD_MB", 20) * 1024 * 1024
+# The largest document (paper, presentation, annex) staff may attach to a meeting, in megabytes.
+DOCUMENT_MAX_UPLOAD = env_int("DOCUMENT_MAX_UPLOAD_MB", 20) * 1024 * 1024
 # The ISU's key and certificate (PEM) that sign every official record at adoption; with none,
 # records are stored unsigned (`check --deploy` warns). SIGNING_TSA_URL adds an RFC 3161 timestamp.
 SIGNING_KEY_FILE = env_str("SIGNING_KEY_FILE")

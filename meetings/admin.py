@@ -18,6 +18,7 @@ from meetings.models import (
     Attendee,
     AuditEntry,
     Decision,
+    Document,
     ItemLead,
     Meeting,
     MinutesVersion,
@@ -343,6 +344,44 @@ class ActionPointFollowUpAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.Model
     search_fields = ["action_point__text", "note"]
     autocomplete_fields = ["action_point", "meeting"]
     list_select_related = ["action_point", "meeting"]
+
+
+@admin.register(Document)
+class DocumentAdmin(AuditedMixin, FrozenUnlessDraftMixin, admin.ModelAdmin):
+    """Documents are attached on the drafting page, where the upload is checked and hashed; here
+    their description can be corrected while the minutes are a draft, and the file is read-only."""
+
+    list_display = ["title", "symbol", "kind", "language", "meeting", "size", "uploaded_at"]
+    list_filter = ["kind", "language", "meeting__status"]
+    search_fields = ["title", "symbol", "file_name"]
+    fields = [
+        "meeting",
+        "agenda_item",
+        "title",
+        "kind",
+        "language",
+        "symbol",
+        "presented_by",
+        "position",
+        "file_name",
+        "sha256",
+        "size",
+        "content_type",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = ["meeting", "file_name", "sha256", "size", "content_type", "uploaded_by", "uploaded_at"]
+    list_select_related = ["meeting"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # Attached on the drafting page, which checks and hashes the file.
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            document_id = request.resolver_match.kwargs.get("object_id")
+            meeting = Document.objects.filter(pk=document_id).values("meeting")
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting__in=meeting)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -50,6 +50,8 @@ FIELD_LABELS = {
     "date": _("Date"),
     "time_zone": _("Time zone"),
     "remote_link": _("Remote link"),
+    "file": _("File"),
+    "sha256": _("SHA-256"),
 }
 # Ids and values the sentence already says are not repeated as details.
 HIDDEN_FIELDS = {
@@ -62,9 +64,10 @@ HIDDEN_FIELDS = {
     "reason",
     "comment",
     "paragraph",
+    "document",
 }
 # Summaries written as "Changed item …" read on after the person's name ("Alice Martin changed item …").
-VERB_SUMMARIES = ("meeting.created", "item.", "follow_up.", "comment.added", "comment.replied")
+VERB_SUMMARIES = ("meeting.created", "item.", "document.", "follow_up.", "comment.added", "comment.replied")
 
 
 def _value_label(value):

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings import drafting, homes, permissions, signing, workflow
+from meetings import documents, drafting, homes, permissions, record_json, signing, workflow
 from meetings.forms import (
     ActionPointFormSet,
     AttendanceFormSet,
     AttendanceRevisionForm,
     DecisionFormSet,
+    DocumentForm,
+    DocumentReplaceForm,
     FollowUpForm,
     ItemForm,
     MeetingEditForm,
@@ -28,7 +30,15 @@ from meetings.forms import (
     PreviewForm,
     delegation_choices,
 )
-from meetings.models import CIRCULATED_MESSAGE, FROZEN_MESSAGE, AgendaItem, Meeting, RecordFrozen, ReviewComment
+from meetings.models import (
+    CIRCULATED_MESSAGE,
+    FROZEN_MESSAGE,
+    AgendaItem,
+    Document,
+    Meeting,
+    RecordFrozen,
+    ReviewComment,
+)
 from meetings.permissions import get_meeting_or_404
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -148,12 +158,16 @@ def drafting_meeting(request, meeting_date):
         meeting.refresh_from_db()  # a refused save shows the record as saved now
     action_points = drafting.open_action_points(meeting)
     follow_ups = meeting.action_point_follow_ups.select_related("action_point__agenda_item__meeting")
+    agenda = meeting.agenda()
     context = {
         "meeting": meeting,
         "can_edit": can_edit,
         "form": form,
         "conflict": conflict,
-        "agenda": meeting.agenda(),
+        "agenda": agenda,
+        "documents": record_json.documents_of(meeting, agenda),
+        # Its own ids: the page also holds the meeting's details form.
+        "document_form": DocumentForm(meeting=meeting, agenda=agenda, auto_id="id_document_%s") if can_edit else None,
         "open_action_points": [
             (
                 point,
@@ -356,3 +370,69 @@ def drafting_preview(request):
     if not form.is_valid():
         return HttpResponse(_("The text is too long to preview."), status=400, content_type="text/plain")
     return HttpResponse(drafting.render_markdown(form.cleaned_data["body"]), content_type="text/html; charset=utf-8")
+
+
+def get_document_or_404(meeting, document_id):
+    document = Document.objects.filter(meeting=meeting, pk=document_id).first()
+    if document is None:
+        raise Http404(_("No such document in this meeting."))
+    return document
+
+
+def drafting_document_attach(request, meeting_date):
+    """Attach a document to a draft's meeting or one of its items (the form is also on the
+    meeting's drafting page; this page shows it again with what was wrong)."""
+    meeting = get_editable_meeting(request, meeting_date)
+    agenda = meeting.agenda()
+    form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting, agenda=agenda)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            documents.attach(
+                meeting,
+                request.user,
+                data["upload"],
+                title=data["title"],
+                kind=data["kind"],
+                language=data["language"],
+                symbol=data["symbol"],
+                agenda_item=data["agenda_item"],
+                presented_by=data["presented_by"],
+            )
+        except documents.DocumentRefused as exc:
+            form.add_error("upload", str(exc))
+        else:
+            messages.success(request, _("Document attached."))
+            return redirect(f"{meeting.get_drafting_url()}#documents")
+    status = 400 if form.errors else 200
+    return render(request, "meetings/drafting_document.html", {"meeting": meeting, "form": form}, status=status)
+
+
+def drafting_document_replace(request, meeting_date, document_id):
+    meeting = get_editable_meeting(request, meeting_date)
+    document = get_document_or_404(meeting, document_id)
+    form = DocumentReplaceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            documents.replace(document, request.user, form.cleaned_data["upload"])
+        except documents.DocumentRefused as exc:
+            form.add_error("upload", str(exc))
+        else:
+            messages.success(request, _("The document's file was replaced."))
+            return redirect(f"{meeting.get_drafting_url()}#documents")
+    status = 400 if form.errors else 200
+    context = {"meeting": meeting, "form": form, "document": document}
+    return render(request, "meetings/drafting_document.html", context, status=status)
+
+
+@require_POST
+def drafting_document_remove(request, meeting_date, document_id):
+    meeting = get_editable_meeting(request, meeting_date)
+    document = get_document_or_404(meeting, document_id)
+    try:
+        documents.remove(document, request.user)
+    except documents.DocumentRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Document removed."))
+    return redirect(f"{meeting.get_drafting_url()}#documents")

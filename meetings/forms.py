@@ -10,9 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency
-from meetings import markup, record_json
+from meetings import documents, markup, record_json
 from meetings.drafting import ABSENT, PRESENT_NEEDS_NAMES
-from meetings.models import DEFAULT_TIME_ZONE, ActionPoint, Attendance, Decision, Meeting, ReviewComment
+from meetings.models import (
+    DEFAULT_TIME_ZONE,
+    ActionPoint,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Document,
+    Meeting,
+    ReviewComment,
+)
 from meetings.workflow import SILENCE_MINIMUM
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -583,3 +592,49 @@ class FollowUpForm(forms.Form):
 
 class PreviewForm(forms.Form):
     body = forms.CharField(required=False, max_length=200_000)
+
+
+class DocumentForm(forms.ModelForm):
+    """A document to attach to a draft's meeting or one of its items; the file is checked
+    (type sniffed from its bytes, size capped) by meetings/documents.py."""
+
+    upload = forms.FileField(label=_("File"))
+
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "language", "symbol", "agenda_item", "presented_by"]
+        labels = {"agenda_item": _("Attached to")}
+
+    def __init__(self, *args, meeting, agenda=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("The meeting as a whole"))]
+        for item in agenda:
+            choices.append((item.pk, f"{item.number}. {item.title}"))
+            choices.extend((child.pk, f"{child.number} {child.title}") for child in item.children)
+        items = self.fields["agenda_item"]
+        items.queryset = AgendaItem.objects.filter(meeting=meeting)
+        items.choices = choices
+        items.empty_label = None
+        self.fields["presented_by"].queryset = Delegation.objects.order_by("name")
+        self.fields["presented_by"].empty_label = _("No delegation")
+        self.fields["upload"].help_text = _(
+            "PDF, Word, Excel, PowerPoint or OpenDocument (%(types)s), up to %(limit)s MB."
+        ) % {
+            "types": documents.allowed_extensions(),
+            "limit": documents.max_upload_mb(),
+        }
+        self.fields["upload"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in documents.TYPES)
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        try:
+            documents.check_upload(upload)
+        except documents.DocumentRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
+
+
+class DocumentReplaceForm(forms.Form):
+    upload = forms.FileField(label=_("New file"))
+
+    clean_upload = DocumentForm.clean_upload

@@ -1,5 +1,6 @@
 """The committee's record: meetings, attendance, agenda items, action points and decisions."""
 
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -697,6 +698,88 @@ class Decision(FrozenWithMeeting):
 
     def __str__(self):
         return self.text[:80]
+
+
+def document_upload_to(document, filename):
+    """A path no one can guess from the meeting or the title: a random folder, then the
+    sanitised name (meetings/documents.py), so the download keeps a readable file name."""
+    return f"documents/{secrets.token_urlsafe(24)}/{filename}"
+
+
+class Document(FrozenWithMeeting):
+    """A file that belongs with a meeting's record: the provisional agenda, a paper, a presentation,
+    an annex. Stored through Django's storage with its SHA-256; listed in the record document
+    (meetings/record_json.py), so it freezes with the circulated version and the adopted record.
+    Written only by meetings/documents.py (and the admin, through the same freeze)."""
+
+    class Kind(models.TextChoices):
+        PROVISIONAL_AGENDA = "provisional_agenda", _("Provisional agenda")
+        PAPER = "paper", _("Paper")
+        PRESENTATION = "presentation", _("Presentation")
+        ANNEX = "annex", _("Annex")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        FR = "fr", _("French")
+        ES = "es", _("Spanish")
+        OTHER = "other", _("Other language")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    # Removing an item from a draft leaves its documents with the meeting as a whole.
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PAPER)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.EN)
+    symbol = models.CharField(
+        _("document symbol"), max_length=80, blank=True, help_text=_("As printed on it, e.g. CCM/CC/2018/WP.1.")
+    )
+    presented_by = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="presented_documents",
+        verbose_name=_("presented by"),
+    )
+    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    # The name the file is downloaded as (sanitised); the stored path also carries a random folder.
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the stored file, in hex.")
+    size = models.PositiveBigIntegerField()
+    # As sniffed from the content (meetings/documents.py), never as the browser declared it.
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="document_title_not_empty"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="document_sha256_hex"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["provisional_agenda", "paper", "presentation", "annex", "other"]),
+                name="document_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "fr", "es", "other"]), name="document_language_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.symbol} {self.title}".strip()
+
+    def clean(self):
+        if self.agenda_item_id and self.meeting_id and self.agenda_item.meeting_id != self.meeting_id:
+            raise ValidationError({"agenda_item": _("The item belongs to another meeting.")})
+
+    def get_download_url(self):
+        return reverse("portal:document_download", args=[self.meeting.date.isoformat(), self.pk, self.file_name])
 
 
 class AuditEntryQuerySet(models.QuerySet):

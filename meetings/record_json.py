@@ -66,6 +66,37 @@ def _item(item):
     }
 
 
+def _document(document, numbers):
+    """A file attached to the record, as the record lists it: what it is and the hash of its bytes,
+    so that a copy can be checked against the adopted record. `key` is the row's id (the download)."""
+    return {
+        "key": str(document.pk),
+        "title": document.title,
+        "symbol": document.symbol,
+        "kind": document.kind,
+        "language": document.language,
+        "item": numbers.get(document.agenda_item_id) if document.agenda_item_id else None,
+        "presented_by": document.presented_by.name if document.presented_by_id else None,
+        "file_name": document.file_name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+    }
+
+
+def documents_of(meeting, agenda):
+    """The documents attached to `meeting` as the record lists them; `agenda` numbered (Meeting.agenda())."""
+    numbers = {}
+    for item in agenda:
+        numbers[item.pk] = item.number
+        numbers.update({child.pk: child.number for child in getattr(item, "children", [])})
+    rows = meeting.documents.select_related("presented_by")
+    # The meeting's own documents first, then each item's in agenda order.
+    order = {pk: index for index, pk in enumerate(numbers)}
+    rows = sorted(rows, key=lambda d: (d.agenda_item_id is not None, order.get(d.agenda_item_id, 0), d.position, d.pk))
+    return [_document(document, numbers) for document in rows]
+
+
 def record_document(meeting, attendance=None, agenda=None):
     """The record as it stands now, as a plain JSON-able dict; `attendance` and `agenda` as
     Meeting.attendance_list() and Meeting.agenda() return them (built here if not given)."""
@@ -84,6 +115,7 @@ def record_document(meeting, attendance=None, agenda=None):
         },
         "attendance": [_attendance(row) for row in attendance],
         "items": [_item(item) for item in agenda],
+        "documents": documents_of(meeting, agenda),
         "version": None,
         "adoption": None,
     }

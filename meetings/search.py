@@ -50,6 +50,9 @@ def build_document(meeting):
             names.extend(point["owners"])
             named.update(point["owners"])
         decision_text.extend(item["decisions"])
+    # The documents' titles and symbols find the minutes they belong to ("WP.1", "the paper on …").
+    for document in record.get("documents", []):
+        item_text.append(" ".join(filter(None, (document["symbol"], document["title"]))))
     delegation_ids = set(Delegation.objects.filter(Q(slug__in=slugs) | Q(name__in=named)).values_list("pk", flat=True))
     titles = " ".join(item["title"].lower() for item in items)
     area_ids = [area.pk for area in ThematicArea.objects.all() if area.name.lower() in titles]

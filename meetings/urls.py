@@ -54,6 +54,21 @@ urlpatterns = [
         name="drafting_item_remove",
     ),
     path(
+        "drafting/<str:meeting_date>/documents/new/",
+        drafting_views.drafting_document_attach,
+        name="drafting_document_attach",
+    ),
+    path(
+        "drafting/<str:meeting_date>/documents/<int:document_id>/replace/",
+        drafting_views.drafting_document_replace,
+        name="drafting_document_replace",
+    ),
+    path(
+        "drafting/<str:meeting_date>/documents/<int:document_id>/remove/",
+        drafting_views.drafting_document_remove,
+        name="drafting_document_remove",
+    ),
+    path(
         "drafting/<str:meeting_date>/items/<int:item_id>/move/",
         drafting_views.drafting_item_move,
         name="drafting_item_move",

@@ -80,6 +80,16 @@ def attendance_text(document):
     return "\n".join(lines)
 
 
+def documents_text(document):
+    """The documents a version lists, one per line, each with its file's hash: a replaced file shows."""
+    lines = []
+    for listed in document.get("documents", []):
+        symbol = f" ({listed['symbol']})" if listed.get("symbol") else ""
+        where = f"under item {listed['item']}" if listed.get("item") else "for the meeting as a whole"
+        lines.append(f"{listed['title']}{symbol}, {where}: {listed['file_name']}, SHA-256 {listed['sha256']}")
+    return "\n".join(lines)
+
+
 def _leads(item):
     return " & ".join(item["leads"])
 
@@ -163,6 +173,9 @@ def compare(old, new):
         row = _row(item["number"], item["title"], item_text(item), "", item["title"], "", _leads(item), "")
         row["state"] = "removed"
         rows.append(row)
+    documents_old, documents_new = documents_text(old), documents_text(new)
+    if documents_old or documents_new:
+        rows.append(_row("", "Documents", documents_old, documents_new, "", "", "", ""))
     return rows
 
 

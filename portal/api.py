@@ -75,6 +75,7 @@ def meeting_document(meeting):
         "items": record["items"],
         "supersedes": record.get("supersedes"),
         "superseded_records": _superseded_records(meeting) if record.get("supersedes") else [],
+        "documents": [_document(meeting, document) for document in record.get("documents", [])],
     }
 
 
@@ -91,6 +92,13 @@ def _superseded_records(meeting):
         }
         for earlier in meeting.supersessions.order_by("-at", "-id")
     ]
+
+
+def _document(meeting, document):
+    """A document of the record as the record lists it, with its download address (the key is
+    the address's business, not the data's)."""
+    url = reverse("portal:document_download", args=[meeting.date.isoformat(), document["key"], document["file_name"]])
+    return {**{k: v for k, v in document.items() if k != "key"}, "url": absolute_url(url)}
 
 
 def _paginated(request, url_name, entries, describe):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Presidency
 from meetings import record_json
-from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, ItemLead, Meeting
+from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Document, ItemLead, Meeting
 from portal.caching import published_page
 from portal.forms import ActionPointFilterForm, DecisionFilterForm
 
@@ -225,6 +225,11 @@ def delegation_detail(request, slug):
         ),
         "action_points": list(public_action_points().filter(owners=delegation)),
         "decisions": published_decisions(led_by=delegation),
+        "documents": list(
+            Document.objects.filter(meeting__in=Meeting.objects.published(), presented_by=delegation)
+            .select_related("meeting")
+            .order_by("-meeting__date", "position", "id")
+        ),
     }
     return render(request, "portal/delegation_detail.html", context)
 

@@ -12,6 +12,11 @@ urlpatterns = [
     # Every file that has been a meeting's official record, by its SHA-256: a stable address for
     # records since superseded or signed anew.
     path("meetings/<str:meeting_date>/records/<str:sha256>.pdf", views.meeting_record_file, name="meeting_record_file"),
+    path(
+        "meetings/<str:meeting_date>/documents/<int:document_id>/<str:file_name>",
+        views.document_download,
+        name="document_download",
+    ),
     path("verify/", views.record_verify, name="record_verify"),
     path("verify/certificate.pem", views.record_certificate, name="record_certificate"),
     path("search/", views.search, name="search"),

@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ccm_portal.limits import draft_pdf_slot
 from meetings import pdf, permissions, record_json, workflow
 from meetings.forms import CancelForm, PostponeForm
-from meetings.models import Meeting
+from meetings.models import Document, Meeting
 from meetings.permissions import get_meeting_or_404
 from portal import search as search_index
 from portal import verification
@@ -162,6 +162,41 @@ def meeting_record_file(request, meeting_date, sha256):
         raise Http404(_("No such record."))
     name = f"ccm-cc-minutes-{meeting.date.isoformat()}-{sha256[:12]}.pdf"
     return _official_record_response(request, meeting, stored, name=name)
+
+
+def document_download(request, meeting_date, document_id, file_name):
+    """A document of the record, as private as its meeting (404 to whoever may not see it), only
+    while the record shown lists it, and always as a download: never opened in the page, never
+    sniffed into something else. Its SHA-256 (the one the record shows) is its ETag."""
+    meeting = get_meeting_or_404(request, meeting_date)
+    listed = {d["key"]: d for d in record_json.document_for(meeting).get("documents", [])}
+    entry = listed.get(str(document_id))
+    document = Document.objects.filter(meeting=meeting, pk=document_id).first() if entry else None
+    if document is None or document.sha256 != entry["sha256"]:
+        raise Http404(_("No such document in these minutes."))
+    if meeting_date != meeting.date.isoformat() or file_name != document.file_name:
+        return redirect(document.get_download_url(), permanent=True)
+    etag = f'"{document.sha256}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")) or request.headers.get("If-None-Match") == "*":
+        response = HttpResponseNotModified()
+    else:
+        try:
+            stored = document.file.open("rb")
+        except OSError:
+            logger.exception("The document %s of %s is missing from storage", document.pk, meeting)
+            raise Http404(_("This document cannot be read right now; the staff have been alerted.")) from None
+        response = FileResponse(
+            stored, as_attachment=True, filename=document.file_name, content_type=document.content_type
+        )
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if meeting.status == Meeting.Status.PUBLISHED:
+        # Published minutes are frozen: their documents never change under this address.
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def record_verify(request):

@@ -5,11 +5,12 @@ import datetime
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from meetings import pdf, review, workflow
+from meetings import documents, pdf, review, workflow
 from meetings.models import Meeting
 from tests.factories import later_meeting, meeting_in
 
@@ -32,6 +33,7 @@ TABLE = {
     "portal:meeting_detail": _row(404, 404, 200, 200, 200),  # circulated minutes
     "portal:meeting_pdf": _row(404, 404, 404, 200, 200),  # a draft
     "portal:meeting_record_file": _row(404, 404, 200, 200, 200),  # adopted minutes' stored PDF, by its hash
+    "portal:document_download": _row(404, 404, 404, 200, 200),  # a document of an item of a draft
     "meetings:meeting_review": _row(302, 404, 200, 200, 200),
     "meetings:comment_create": _row(302, 404, 302, 302, 302),
     "meetings:comment_reply": _row(302, 404, 403, 302, 302),
@@ -68,6 +70,9 @@ TABLE = {
     "meetings:drafting_item": _row(302, 404, 404, 200, 200),
     "meetings:drafting_item_remove": _row(302, 404, 404, 302, 302),
     "meetings:drafting_item_move": _row(302, 404, 404, 302, 302),
+    "meetings:drafting_document_attach": _row(302, 404, 404, 200, 200),
+    "meetings:drafting_document_replace": _row(302, 404, 404, 200, 200),
+    "meetings:drafting_document_remove": _row(302, 404, 404, 302, 302),
     # Importing the back catalogue: ISU staff only, no trace for any other logged-in user.
     "meetings:meeting_import": _row(302, 404, 404, 200, 200),
     "meetings:meeting_import_confirm": _row(302, 404, 404, 302, 302),  # a tampered preview: back to the form
@@ -137,6 +142,7 @@ POST_ONLY = {
     "meetings:drafting_item_add",
     "meetings:drafting_item_remove",
     "meetings:drafting_item_move",
+    "meetings:drafting_document_remove",
     "meetings:meeting_import_confirm",
     "recovery_codes_renew",
     "authenticator_app_remove",
@@ -186,11 +192,22 @@ def world(db, isu_staff, coordinator):
     workflow.start_silence_procedure(circulated, by=isu_staff, ends_at=timezone.now() + datetime.timedelta(days=5))
     adopted = meeting_in(Meeting.Status.ADOPTED, by=isu_staff)
     later = later_meeting(circulated)
+    item = draft.agenda_items.order_by("position", "id").first()
+    document = documents.attach(
+        draft,
+        isu_staff,
+        SimpleUploadedFile("paper.pdf", b"%PDF-1.7\n%%EOF\n"),
+        title="Paper",
+        kind="paper",
+        language="en",
+        agenda_item=item,
+    )
     # Announced for a day to come, under the presidency of the meetings above.
     day = max(timezone.localdate(), later.date) + datetime.timedelta(days=30)
     announced = workflow.announce(isu_staff, date=day, presidency=later.presidency, starts_at=datetime.time(12, 30))
     return {
         "announced": announced,
+        "document": document,
         "draft": draft,
         "circulated": circulated,
         "adopted": adopted,
@@ -213,6 +230,7 @@ def sample(name, world):
         "portal:meeting_detail": ((circ,), None),
         "portal:meeting_pdf": ((d(world["draft"]),), None),
         "portal:meeting_record_file": ((d(world["adopted"]), pdf.official_pdf(world["adopted"]).sha256), None),
+        "portal:document_download": ((draft, world["document"].pk, world["document"].file_name), None),
         "meetings:meeting_review": ((circ,), None),
         "meetings:comment_create": ((circ,), {"item_key": world["item_key"], "text": "A comment."}),
         "meetings:comment_reply": ((circ, world["comment"].pk), {"reply": "Done.", "outcome": "incorporated"}),
@@ -249,6 +267,9 @@ def sample(name, world):
         "meetings:drafting_item": ((draft, item.pk), None),
         "meetings:drafting_item_remove": ((draft, item.pk), {}),
         "meetings:drafting_item_move": ((draft, item.pk), {"direction": "down"}),
+        "meetings:drafting_document_attach": ((draft,), None),
+        "meetings:drafting_document_replace": ((draft, world["document"].pk), None),
+        "meetings:drafting_document_remove": ((draft, world["document"].pk), {}),
         "meetings:meeting_import": ((), None),
         "meetings:meeting_import_confirm": ((), {"payload": "tampered", "status": "draft"}),
         "portal:record_verify": ((), None),
@@ -307,6 +328,8 @@ def test_each_persona_gets_the_status_the_table_says(name, persona, world, reque
         client.force_login(request.getfixturevalue("admin_user" if persona == "admin" else persona))
     url, data = sample(name, world)
     response = client.get(url) if data is None else client.post(url, data)
+    if response.streaming:
+        b"".join(response.streaming_content)  # a download holds its file open until read to the end
     assert response.status_code == TABLE[name][persona], f"{persona} on {url}"
 
 

@@ -21,3 +21,24 @@ def isodate(value):
         return None
     parsed = datetime.fromisoformat(value)
     return parsed.date() if len(value) == 10 else parsed
+
+
+@register.filter
+def document_kind(value):
+    """A document's kind as the record stores it ("paper"), in the reader's language."""
+    from meetings.models import Document
+
+    return dict(Document.Kind.choices).get(value, value)
+
+
+@register.filter
+def document_language(value):
+    from meetings.models import Document
+
+    return dict(Document.Language.choices).get(value, value)
+
+
+@register.filter
+def item_documents(documents, number):
+    """The documents of a record document attached to the item numbered `number`."""
+    return [document for document in documents or () if document.get("item") == number]

@@ -56,3 +56,16 @@ def test_a_demo_coordinator_finds_the_february_minutes_awaiting_comments(client,
     assert response.status_code == 200
     text = response.content.decode()
     assert "New Zealand (Ms. Katy Donnelly)" in text and "Chile (Ms. Pamela Moraga)" in text
+
+
+def test_the_circulated_demo_minutes_carry_a_paper_presented_by_chile(client, demo_in_progress, coordinator):
+    from meetings.models import Document
+
+    meeting = demo_in_progress["2019-02-26"]
+    document = Document.objects.get(meeting=meeting)
+    assert (document.symbol, document.presented_by.name) == ("CCM/CC/2019/WP.1", "Chile")
+    assert [d["sha256"] for d in meeting.latest_version().snapshot["documents"]] == [document.sha256]
+    client.force_login(coordinator)
+    response = client.get(document.get_download_url())
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")

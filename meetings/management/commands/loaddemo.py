@@ -4,13 +4,14 @@ import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from delegations.models import CoordinatorRole, Delegation, DelegationAlias, Presidency, Representative, ThematicArea
-from meetings import drafting, importer, record_json, review, workflow
+from meetings import documents, drafting, importer, record_json, review, workflow
 from meetings.management.commands.demo_logins import DEMO_ACCOUNTS, demo_account
 from meetings.models import (
     ActionPoint,
@@ -302,6 +303,7 @@ def load_work_in_progress():
     ends_at = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0) + timedelta(days=10)
     workflow.start_silence_procedure(silent, by=staff, ends_at=ends_at)
 
+    _attach_demo_paper(under_review, staff)
     version = workflow.circulate(under_review, by=staff, comment_deadline=today + timedelta(days=14))
     items = {item["title"]: item for item in record_json.flat_items(version.snapshot)}
     for username, title, paragraph, text, proposal in IN_PROGRESS[2]["comments"]:
@@ -320,6 +322,25 @@ def load_work_in_progress():
         outcome=ReviewComment.Outcome.INCORPORATED,
     )
     return [entry["date"] for entry in IN_PROGRESS]
+
+
+DEMO_PAPER = DEMO_DIR / "ccm-cc-2019-wp1.pdf"
+
+
+def _attach_demo_paper(meeting, staff):
+    """A paper presented under an item, attached as the drafting page attaches one."""
+    item = AgendaItem.objects.filter(meeting=meeting, title="Universalization").first()
+    documents.attach(
+        meeting,
+        staff,
+        SimpleUploadedFile(DEMO_PAPER.name, DEMO_PAPER.read_bytes()),
+        title="Universalization: progress report by the Coordinators",
+        kind="paper",
+        language="en",
+        symbol="CCM/CC/2019/WP.1",
+        agenda_item=item,
+        presented_by=Delegation.objects.filter(name="Chile").first(),
+    )
 
 
 def _draft_meeting(entry, staff, presidency, seed):

@@ -1,7 +1,9 @@
 """Check the official record: every adopted meeting has a stored PDF; every stored PDF (and every
-earlier file kept when a record was re-signed or superseded) still has the SHA-256 it was stored with; every
-signature validates against the certificate that record was signed with; and the minutes.json inside
-each PDF still matches what the database says. Exit non-zero, naming each record and what is wrong."""
+earlier file kept when a record was re-signed or superseded) still has the SHA-256 it was stored with;
+every signature validates against the certificate that record was signed with; the minutes.json
+inside each PDF still matches what the database says; and every document of adopted minutes is
+still the file the adopted record lists, by its SHA-256. Exit non-zero, naming each record and what
+is wrong."""
 
 import hashlib
 import io
@@ -10,7 +12,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings import record_json, signing
-from meetings.models import Meeting, OfficialRecord, RecordSupersession, RetiredRecordFile
+from meetings.models import Document, Meeting, OfficialRecord, RecordSupersession, RetiredRecordFile
 
 
 class Command(BaseCommand):
@@ -41,6 +43,13 @@ class Command(BaseCommand):
                 problem = f"SHA-256 is {hashlib.sha256(content).hexdigest()}, expected {earlier.sha256}"
             if problem:
                 failures.append(f"{earlier} ({earlier.file.name}): {problem}")
+        documents = (
+            Document.objects.filter(meeting__in=adopted).select_related("meeting").order_by("meeting__date", "id")
+        )
+        for document in documents:
+            problem = document_problem(document)
+            if problem:
+                failures.append(f"{document.meeting}, document “{document.title}” ({document.file.name}): {problem}")
         for record in unsigned:
             self.stdout.write(f"unsigned: {record.meeting} (sign it with `manage.py sign_official_records`)")
         if failures:
@@ -57,6 +66,24 @@ def _read(stored):
             return handle.read(), None
     except FileNotFoundError:
         return None, "the stored file is missing"
+
+
+def document_problem(document):
+    """What is wrong with a document of adopted minutes: its file gone or changed, or the adopted
+    record listing another file."""
+    try:
+        digest = hashlib.sha256()
+        with document.file.open("rb") as handle:
+            for chunk in handle.chunks():
+                digest.update(chunk)
+    except FileNotFoundError:
+        return "the stored file is missing"
+    if digest.hexdigest() != document.sha256:
+        return f"SHA-256 is {digest.hexdigest()}, expected {document.sha256}"
+    listed = {d.get("key"): d.get("sha256") for d in (document.meeting.adopted_record or {}).get("documents", [])}
+    if listed.get(str(document.pk)) != document.sha256:
+        return "the adopted record does not list this file"
+    return None
 
 
 def record_problems(record):
