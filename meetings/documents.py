@@ -5,6 +5,7 @@ each under the meeting's row lock while the minutes are a draft, with its audit 
 import hashlib
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -97,7 +98,8 @@ def _sniff(upload):
                 found = [kind for kind, part in OOXML_MAIN_PARTS.items() if f'ContentType="{part}"' in types]
                 macros = any(name.lower().endswith("vbaproject.bin") for name in names)
                 return found[0] if len(found) == 1 and not macros else None
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, EOFError):
+    # A damaged package (truncated, bad compressed data) is not a document: the caller says so.
+    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, RuntimeError, NotImplementedError, EOFError, ValueError):
         return None
     finally:
         upload.seek(0)

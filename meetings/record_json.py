@@ -121,6 +121,24 @@ def record_document(meeting, attendance=None, agenda=None):
     }
 
 
+def carried_documents(old, new):
+    """The documents `old` lists, as a record `new` that replaces it must list them: the same files,
+    each under the item of `new` that is the same item (by key, else by number and title), or under
+    the meeting as a whole when `new` has no such item. A correction never drops a file."""
+    old_items = {item["number"]: item for item in flat_items(old)}
+    new_items = flat_items(new)
+    by_key = {item.get("key"): item["number"] for item in new_items if item.get("key")}
+    by_number_title = {(item["number"], item["title"]): item["number"] for item in new_items}
+    carried = []
+    for document in old.get("documents", []):
+        item = old_items.get(document.get("item"))
+        number = None
+        if item is not None:
+            number = by_key.get(item.get("key")) or by_number_title.get((item["number"], item["title"]))
+        carried.append({**document, "item": number})
+    return carried
+
+
 def flat_items(document):
     """Every item of a document in reading order (5, 5.1, 5.2, 6 …)."""
     found = []

@@ -682,6 +682,8 @@ def supersede(meeting, document, *, reason, by, source_name="", against=None):
     now = timezone.now()
     new_record = {
         **document,
+        # The files the record lists are not in any source text: they stay listed, as they were.
+        "documents": record_json.carried_documents(old, document),
         "version": old["version"],
         "adoption": old["adoption"],
         "supersedes": record_json.supersedes_block(

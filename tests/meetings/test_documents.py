@@ -55,6 +55,21 @@ def test_a_web_page_named_pdf_is_refused_with_a_clear_message():
         documents.check_upload(upload("paper.pdf", HTML_BYTES, content_type="application/pdf"))
 
 
+def test_a_damaged_word_file_is_refused_with_a_message_not_an_error():
+    """A corrupted package (its compressed data broken) is not a document."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        part = documents.OOXML_MAIN_PARTS[documents.DOCX]
+        package.writestr("[Content_Types].xml", f'<Types><Override ContentType="{part}"/></Types>' * 20)
+    damaged = bytearray(buffer.getvalue())
+    start = damaged.index(b"[Content_Types].xml") + len("[Content_Types].xml")
+    damaged[start + 2 : start + 12] = b"\xff" * 10  # inside the entry's deflated bytes
+    with pytest.raises(documents.DocumentRefused, match=r"named \.docx but its content is something else"):
+        documents.check_upload(upload("paper.docx", bytes(damaged), content_type="application/octet-stream"))
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -347,3 +347,37 @@ def test_a_corrected_title_reaches_the_page_and_the_feed(client, staff_client):
     assert "Any Other Business;" in feed and "Any Other Busines;" not in feed
     page = client.get(f"/meetings/{DATE}/").content.decode()
     assert "</span> Any Other Business</h2>" in page and "Any Other Busines</h2>" not in page
+
+
+def test_a_correction_keeps_the_documents_the_record_lists_downloadable_and_verified(staff_client, isu_staff):
+    """Files are in no source text: superseding an imported record that lists a paper keeps the
+    paper listed (under the same item), downloadable, and checked by verify_records."""
+    from django.core.management import call_command
+
+    from meetings import documents
+
+    load_reference_data()
+    preview = _upload(staff_client, WRONG)
+    staff_client.post(CONFIRM_URL, {"payload": _payload(preview), "status": "draft"})
+    meeting = Meeting.objects.get(date=DATE)
+    item = AgendaItem.objects.get(meeting=meeting, title__startswith="Universalization")
+    paper = SimpleUploadedFile("paper.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n")
+    document = documents.attach(
+        meeting, isu_staff, paper, title="Universalization paper", kind="paper", language="en", agenda_item=item
+    )
+    workflow.enter_archived_adoption(
+        meeting, silence_procedure_ends_at=timezone.now() - timezone.timedelta(days=1), by=isu_staff
+    )
+    workflow.publish(meeting, by=isu_staff)
+    listed = Meeting.objects.get(pk=meeting.pk).adopted_record["documents"]
+    assert [d["item"] for d in listed] == ["5.1"]
+
+    assert _supersede(staff_client).status_code == 302
+
+    meeting.refresh_from_db()
+    assert meeting.adopted_record["documents"] == listed
+    download = staff_client.get(document.get_download_url())
+    assert download.status_code == 200
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == document.sha256
+    assert "Universalization paper" in staff_client.get(meeting.get_absolute_url()).content.decode()
+    call_command("verify_records")
