@@ -18,6 +18,16 @@ def test_the_demo_holds_one_meeting_in_each_state_of_the_work(demo_in_progress):
     assert demo_in_progress["2019-02-26"].status == Meeting.Status.CIRCULATED
 
 
+def test_the_demo_announces_the_next_meeting_publicly_without_its_remote_link(client, demo_in_progress):
+    announced = Meeting.objects.get(status=Meeting.Status.ANNOUNCED)
+    assert announced.agenda_items.exists()
+    home = client.get("/").content.decode()
+    assert "Next meeting" in home and announced.get_absolute_url() in home
+    calendar = client.get("/feeds/meetings.ics").content.decode()
+    assert f"meeting-{announced.pk}@" in calendar
+    assert "meet.example.org" not in home + calendar + client.get(announced.get_absolute_url()).content.decode()
+
+
 def test_a_silence_procedure_is_running_on_the_january_minutes(demo_in_progress):
     procedure = SilenceProcedure.objects.get(status=SilenceProcedure.Status.RUNNING)
     assert procedure.meeting == demo_in_progress["2019-01-29"]

@@ -283,8 +283,9 @@ IN_PROGRESS = [
 
 def load_work_in_progress():
     """One adopted record awaiting publication (11 December 2018), one silence procedure running
-    (29 January 2019) and one circulated draft with comments from New Zealand and Chile
-    (26 February 2019). Returns the dates it created; nothing if they exist already."""
+    (29 January 2019), one circulated draft with comments from New Zealand and Chile
+    (26 February 2019), and the next meeting announced four weeks ahead. Returns the dates it
+    created; nothing if they exist already."""
     dates = [date.fromisoformat(entry["date"]) for entry in IN_PROGRESS]
     if Meeting.objects.filter(date__in=dates).exists():
         return []
@@ -321,7 +322,17 @@ def load_work_in_progress():
         text="The date will be added once the Presidency confirms it.",
         outcome=ReviewComment.Outcome.INCORPORATED,
     )
-    return [entry["date"] for entry in IN_PROGRESS]
+    # The next meeting, announced as staff announce one: public with its provisional agenda.
+    announced = workflow.announce(
+        staff,
+        date=today + timedelta(days=28),
+        presidency=presidency,
+        starts_at=time(13, 0),
+        ends_at=time(15, 0),
+        venue="Palais des Nations, Geneva, and online",
+        remote_link="https://meet.example.org/ccm-coordination-committee",
+    )
+    return [entry["date"] for entry in IN_PROGRESS] + [announced.date.isoformat()]
 
 
 DEMO_PAPER = DEMO_DIR / "ccm-cc-2019-wp1.pdf"
