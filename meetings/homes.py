@@ -80,6 +80,8 @@ def coordinator_home(user):
         ],
         "in_silence": [m for m in circulated if m.running_silence is not None],
         "commented": commented,
+        # The next meeting, with its remote link: coordinators (and staff) alone are given it.
+        "next_meeting": Meeting.objects.upcoming(today).first(),
     }
 
 

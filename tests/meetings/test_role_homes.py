@@ -127,6 +127,27 @@ def test_a_coordinator_sees_when_a_silence_procedure_ends_in_geneva_time(client,
     assert "silence procedure ends 14 December 2099, 16:44 Geneva time" in response.content.decode()
 
 
+def test_a_coordinator_finds_the_next_meeting_with_its_remote_link_which_the_public_never_sees(
+    client, isu_staff, coordinator
+):
+    day = timezone.localdate() + datetime.timedelta(days=21)
+    presidency = meeting_in(Meeting.Status.DRAFT, by=isu_staff).presidency
+    link = "https://meet.example.org/ccm-cc-next"
+    announced = workflow.announce(
+        isu_staff, date=day, presidency=presidency, starts_at=datetime.time(13, 0), remote_link=link
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("meetings:coordinator_home")).content.decode()
+    assert "Next meeting" in page and link in page and announced.get_absolute_url() in page
+    client.logout()
+    assert link not in client.get("/").content.decode()
+
+
+def test_the_coordinators_home_says_when_no_meeting_is_announced(client, coordinator):
+    client.force_login(coordinator)
+    assert "No meeting is announced." in client.get(reverse("meetings:coordinator_home")).content.decode()
+
+
 def test_the_coordinators_home_is_refused_to_isu_staff(client, isu_staff):
     client.force_login(isu_staff)
     assert client.get(reverse("meetings:coordinator_home")).status_code == 403
