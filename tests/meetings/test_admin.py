@@ -205,3 +205,23 @@ def test_deleting_a_meeting_item_removes_its_sub_items(db):
     AgendaItemFactory(meeting=item.meeting, parent=item)
     item.delete()
     assert not AgendaItem.objects.exists()
+
+
+def test_the_admin_refuses_to_change_an_announced_meeting(staff_client, isu_staff, demo):
+    """An announcement changes only through its pages, which raise the calendar's SEQUENCE."""
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings import workflow
+    from tests.meetings.pages import admin_form_data
+
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    announced = workflow.announce(
+        isu_staff, date=day, presidency=demo["2018-11-13"].presidency, starts_at=datetime.time(13, 0)
+    )
+    url = reverse("admin:meetings_meeting_change", args=[announced.pk])
+    data = admin_form_data(staff_client.get(url))
+    assert staff_client.post(url, {**data, "venue": "Conference Room XII"}).status_code == 403
+    announced.refresh_from_db()
+    assert (announced.venue, announced.ics_sequence) == ("", 0)
