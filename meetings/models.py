@@ -1042,10 +1042,15 @@ class MinutesVersion(models.Model):
         return timezone.localdate() <= self.comment_deadline
 
     def item(self, key):
-        """The snapshot's item with this key, or None."""
-        from meetings.record_json import flat_items  # record_json reads models' rows; models needs only this
-
-        return next((item for item in flat_items(self.snapshot) if item["key"] == key), None)
+        """The snapshot's item (or sub-item) with this key, or None. Walked here rather than with
+        record_json.flat_items: record_json reads these models, and models import nothing above them."""
+        pending = list(self.snapshot.get("items", []))
+        while pending:
+            item = pending.pop(0)
+            if item["key"] == key:
+                return item
+            pending[:0] = item.get("items", [])
+        return None
 
 
 class ReviewCommentQuerySet(models.QuerySet):
