@@ -4,10 +4,11 @@ Every query here starts from `Meeting.objects.published()` (or filters on it): w
 logged in, these pages show the public record only.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +17,15 @@ from django.utils.translation import gettext_lazy
 
 from delegations.models import CoordinatorRole, Delegation, Presidency
 from meetings import record_json
-from meetings.models import ActionPoint, ActionPointFollowUp, Attendance, Document, ItemLead, Meeting
+from meetings.models import (
+    ActionPoint,
+    ActionPointFollowUp,
+    Attendance,
+    Document,
+    ItemLead,
+    Meeting,
+    RecordSupersession,
+)
 from portal.caching import published_page
 from portal.forms import ActionPointFilterForm, DecisionFilterForm
 
@@ -40,12 +49,58 @@ class Presence:
     }
 
 
+def superseded(meeting="pk"):
+    """Whether the published record of the meeting at `meeting` (an OuterRef path) was superseded by
+    a corrected record (workflow.supersede): its live rows then keep the import the correction replaced."""
+    return Exists(RecordSupersession.objects.filter(meeting=OuterRef(meeting)))
+
+
+def superseded_meetings():
+    """Published meetings whose record was superseded: the registers read what their record says."""
+    return Meeting.objects.published().filter(superseded())
+
+
 def published_attendance():
-    """Attendance rows of published meetings, each knowing how many of its people were in the room."""
-    return Attendance.objects.filter(meeting__status=PUBLISHED).annotate(
-        people=Count("attendees"),
-        in_room=Count("attendees", filter=Q(attendees__remote=False)),
+    """Attendance rows of published meetings, each knowing how many of its people were in the room.
+    Rows of superseded records are left out: recorded_attendance() reads those from the record."""
+    return (
+        Attendance.objects.filter(meeting__status=PUBLISHED)
+        .filter(~superseded("meeting"))
+        .annotate(
+            people=Count("attendees"),
+            in_room=Count("attendees", filter=Q(attendees__remote=False)),
+        )
     )
+
+
+@dataclass
+class RecordedAttendance:
+    """A delegation's attendance as a superseding record gives it, shaped like a published_attendance()
+    row for presence_of(); `slug` names the delegation as the record does."""
+
+    meeting: Meeting
+    slug: str
+    status: str
+    people: int
+    in_room: int
+
+    @property
+    def meeting_id(self):
+        return self.meeting.pk
+
+
+def recorded_attendance(meetings):
+    """The attendance the adopted records of `meetings` give, one RecordedAttendance per delegation."""
+    for meeting in meetings:
+        for entry in record_json.document_for(meeting).get("attendance", []):
+            attendees = entry.get("attendees", [])
+            yield RecordedAttendance(
+                meeting=meeting,
+                slug=entry["delegation"]["slug"],
+                status=entry["status"],
+                people=len(attendees),
+                in_room=sum(not attendee.get("remote") for attendee in attendees),
+            )
 
 
 def presence_of(row):
@@ -150,10 +205,13 @@ def published_decisions(year=None, presidency=None, area=None, words="", led_by=
         meetings = meetings.filter(presidency=presidency)
     led_keys = None
     if led_by is not None:
-        # The record names leads as written then; the lead rows, frozen with the record, say who they were.
-        led = ItemLead.objects.filter(delegation=led_by, agenda_item__meeting__in=meetings)
+        # The record names leads as written then; the lead rows, frozen with the record, say who they
+        # were. A superseded record's rows keep the import it replaced: its own leads are read instead.
+        led = ItemLead.objects.filter(delegation=led_by, agenda_item__meeting__in=meetings.filter(~superseded()))
         led_keys = {str(pk) for pk in led.values_list("agenda_item_id", flat=True)}
-        meetings = meetings.filter(pk__in=led.values("agenda_item__meeting_id"))
+        meetings = meetings.annotate(was_superseded=superseded()).filter(
+            Q(pk__in=led.values("agenda_item__meeting_id")) | Q(was_superseded=True)
+        )
     meetings = meetings.only("date", "published_at", "adopted_record")
     if latest:
         meetings = meetings.order_by("-published_at", "-date")[:latest]
@@ -165,8 +223,11 @@ def published_decisions(year=None, presidency=None, area=None, words="", led_by=
         for item in record_json.flat_items(record_json.document_for(meeting)):
             if area and item["title"].strip().lower() != area.name.lower():
                 continue
-            if led_keys is not None and item["key"] not in led_keys:
-                continue
+            if led_keys is not None:
+                if meeting.was_superseded and led_by.name not in item["leads"]:
+                    continue
+                if not meeting.was_superseded and item["key"] not in led_keys:
+                    continue
             for position, text in enumerate(item["decisions"], start=1):
                 if all(term in text.lower() for term in terms):
                     entry = PublishedDecision(meeting, item["number"], item["title"], item["leads"], text, position)
@@ -192,12 +253,23 @@ def decision_index(request):
 def delegation_index(request):
     # order_by again: Django leaves Meta.ordering out of aggregate queries, and the rows came back in
     # whatever order the database kept them (different after a restore).
-    delegations = Delegation.objects.annotate(
-        meetings_attended=Count(
-            "attendance",
-            filter=Q(attendance__meeting__status=PUBLISHED, attendance__status=Attendance.Status.PRESENT),
-        )
-    ).order_by("name")
+    delegations = list(
+        Delegation.objects.annotate(
+            meetings_attended=Count(
+                "attendance",
+                filter=Q(attendance__meeting__status=PUBLISHED, attendance__status=Attendance.Status.PRESENT)
+                & ~superseded("attendance__meeting"),
+            )
+        ).order_by("name")
+    )
+    # Superseded records say who attended themselves.
+    present = Counter(
+        row.slug
+        for row in recorded_attendance(superseded_meetings().only("status", "adopted_record"))
+        if row.status == Attendance.Status.PRESENT
+    )
+    for delegation in delegations:
+        delegation.meetings_attended += present[delegation.slug]
     return render(request, "portal/delegation_index.html", {"delegations": delegations})
 
 
@@ -209,6 +281,9 @@ def delegation_detail(request, slug):
         .select_related("meeting__presidency")
         .order_by("-meeting__date")
     )
+    recorded = recorded_attendance(superseded_meetings().select_related("presidency"))
+    history += [row for row in recorded if row.slug == delegation.slug]
+    history.sort(key=lambda row: row.meeting.date, reverse=True)
     for row in history:
         row.presence = presence_of(row)
         row.presence_label = Presence.LABELS[row.presence]
@@ -250,6 +325,13 @@ def attendance_matrix(meetings):
     by_delegation = {}
     for row in rows:
         by_delegation.setdefault(row.delegation, {})[row.meeting_id] = row
+    # Superseded records say who attended themselves (`meetings` annotated `was_superseded`).
+    recorded = list(recorded_attendance(m for m in meetings if getattr(m, "was_superseded", False)))
+    if recorded:
+        delegations = Delegation.objects.in_bulk({row.slug for row in recorded}, field_name="slug")
+        for row in recorded:
+            if row.slug in delegations:
+                by_delegation.setdefault(delegations[row.slug], {})[row.meeting_id] = row
     matrix = []
     for delegation in sorted(by_delegation, key=lambda d: d.name.lower()):
         cells = []
@@ -265,7 +347,7 @@ def presidency_detail(request, name):
     presidency = Presidency.objects.select_related("delegation").filter(name=name).first()
     if presidency is None:
         raise Http404(_("No such presidency."))
-    meetings = list(presidency.meetings.published().order_by("date"))
+    meetings = list(presidency.meetings.published().annotate(was_superseded=superseded()).order_by("date"))
     coordinators = CoordinatorRole.objects.filter(presidency=presidency).select_related("thematic_area", "delegation")
     areas = {}
     for role in coordinators:
