@@ -6,6 +6,8 @@ logged in, these pages show the public record only.
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
@@ -118,9 +120,11 @@ def presence_of(row):
 def public_action_points():
     """Action points raised in published minutes, each with `public_status`: the status recorded at
     the latest published meeting that followed it up, else the status the raising minutes gave it.
-    A follow-up in minutes not yet published never shows."""
+    A follow-up in minutes not yet published never shows. Points of superseded records are left
+    out: recorded_action_points() reads those from the record."""
     return (
         ActionPoint.objects.filter(agenda_item__meeting__status=PUBLISHED)
+        .filter(~superseded("agenda_item__meeting"))
         .with_tracking_status(ActionPointFollowUp.objects.filter(meeting__status=PUBLISHED))
         .annotate(public_status=F("tracking_status"))
         .select_related("agenda_item__meeting", "agenda_item__parent")
@@ -143,6 +147,96 @@ def public_action_points():
     )
 
 
+class _Owners(list):
+    """The owners of a RecordedActionPoint, read like a related manager (`point.owners.all`)."""
+
+    def all(self):
+        return self
+
+
+@dataclass
+class RecordedActionPoint:
+    """An action point as a superseding record gives it, shaped like a public_action_points() row
+    for the action-point templates. The follow-ups (and the status they recorded) are those of the
+    point the superseded import held at the same place (same item, same rank in it), which later
+    minutes followed up; none when the corrected record has no point there."""
+
+    text: str
+    owners: _Owners
+    due_on: object
+    due_at_next_meeting: bool
+    status: str
+    public_status: str
+    agenda_item: SimpleNamespace
+    published_follow_ups: list
+
+
+def recorded_action_points(owner=None, status=None, area=None):
+    """The action points of superseded records, newest meeting first and in reading order; filtered
+    as action_point_index filters public_action_points(). One query when no record was superseded,
+    four otherwise, whatever their number."""
+    meetings = list(superseded_meetings().order_by("-date"))
+    if not meetings:
+        return []
+    live = (
+        ActionPoint.objects.filter(agenda_item__meeting__in=meetings)
+        .with_tracking_status(ActionPointFollowUp.objects.filter(meeting__status=PUBLISHED))
+        .prefetch_related(
+            Prefetch(
+                "follow_ups",
+                queryset=ActionPointFollowUp.objects.filter(meeting__status=PUBLISHED).select_related("meeting"),
+                to_attr="published_follow_ups",
+            )
+        )
+        .order_by("agenda_item_id", "position", "id")
+    )
+    followed = {}
+    for point in live:
+        followed.setdefault(str(point.agenda_item_id), []).append(point)
+    found = []
+    names = set()
+    for meeting in meetings:
+        for item in record_json.flat_items(record_json.document_for(meeting)):
+            if area and item["title"].strip().lower() != area.name.lower():
+                continue
+            agenda_item = SimpleNamespace(meeting=meeting, title=item["title"])
+            earlier = followed.get(item["key"], [])
+            for rank, point in enumerate(item.get("action_points", [])):
+                match = earlier[rank] if rank < len(earlier) else None
+                follow_ups = match.published_follow_ups if match else []
+                public_status = match.tracking_status if follow_ups else point["status"]
+                due_on = date.fromisoformat(point["due_on"]) if point.get("due_on") else None
+                found.append(
+                    RecordedActionPoint(
+                        point["text"],
+                        point["owners"],
+                        due_on,
+                        point.get("due_at_next_meeting", False),
+                        point["status"],
+                        public_status,
+                        agenda_item,
+                        follow_ups,
+                    )
+                )
+                names.update(point["owners"])
+    by_name = {delegation.name: delegation for delegation in Delegation.objects.filter(name__in=names)}
+    for point in found:
+        point.owners = _Owners(sorted((by_name[n] for n in point.owners if n in by_name), key=lambda d: d.name))
+    if owner is not None:
+        found = [point for point in found if owner in point.owners]
+    if status:
+        found = [point for point in found if point.public_status == status]
+    return found
+
+
+def with_recorded(points, recorded):
+    """public_action_points() rows and recorded_action_points() in one list, newest meeting first;
+    the queryset as it is when no record was superseded."""
+    if not recorded:
+        return points
+    return sorted([*points, *recorded], key=lambda point: point.agenda_item.meeting.date, reverse=True)
+
+
 def thematic_area_filter(area):
     """An action point belongs to the thematic area its agenda item is named after ("5.1 Universalization")."""
     return Q(agenda_item__title__iexact=area.name)
@@ -158,8 +252,12 @@ def action_point_index(request):
             points = points.filter(owners=form.cleaned_data["owner"])
         if form.cleaned_data["area"]:
             points = points.filter(thematic_area_filter(form.cleaned_data["area"]))
+        filters = {key: form.cleaned_data[key] or None for key in ("owner", "status", "area")}
+        points = with_recorded(points, recorded_action_points(**filters))
     elif form.is_bound:
         points = points.none()
+    else:
+        points = with_recorded(points, recorded_action_points())
     page = Paginator(points, ACTION_POINTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -298,7 +396,9 @@ def delegation_detail(request, slug):
         "coordinator_roles": delegation.coordinator_roles.select_related("presidency", "thematic_area").order_by(
             "-presidency__starts_on", "thematic_area__position"
         ),
-        "action_points": list(public_action_points().filter(owners=delegation)),
+        "action_points": with_recorded(
+            list(public_action_points().filter(owners=delegation)), recorded_action_points(owner=delegation)
+        ),
         "decisions": published_decisions(led_by=delegation),
         "documents": list(
             Document.objects.filter(meeting__in=Meeting.objects.published(), presented_by=delegation)
