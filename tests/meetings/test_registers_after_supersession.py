@@ -4,6 +4,7 @@ presidency's attendance matrix, the delegation index, the action-point register 
 links read the corrected record, not the rows of the import it replaced. A record never
 superseded reads as before."""
 
+import json
 import re
 
 import pytest
@@ -133,3 +134,51 @@ def test_registers_of_a_record_never_superseded_read_as_before(client, staff_cli
     assert matrix_cell(client, "Austria") == ["apologies"]
     assert matrix_cell(client, "Chile") == ["present"]
     assert "Attended 1 of 1 published meeting; sent apologies to 0." in delegation_history(client, "chile")
+
+
+def pdf_carrying(record):
+    """A PDF carrying `record` as its minutes.json, as the portal's own PDFs do."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_attachment("minutes.json", json.dumps(record).encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def corrected_record(meeting):
+    """The published record of `meeting` with item 5.1 as its source gives it: led by Panama and
+    Chile, with a decision and an action point owned by Chile."""
+    record = json.loads(json.dumps(meeting.adopted_record))
+    item = next(i for i in record["items"][3]["items"] if i["title"].startswith("Universalization"))
+    item["leads"] = ["Panama", "Chile"]
+    item["decisions"] = ["The Committee welcomed the universalization plan."]
+    item["action_points"] = [
+        {"text": "Chile to brief the Committee on its outreach.", "owners": ["Chile"], "status": "open"}
+    ]
+    return record
+
+
+def test_the_action_points_and_the_leads_of_a_corrected_record_reach_the_registers(client, staff_client, reference):
+    meeting = publish_import(
+        staff_client, SEED.replace("Universalization (Panama & Chile)", "Universalization (Panama & Peru)")
+    )
+    supersede(staff_client, pdf_carrying(corrected_record(meeting)), name="minutes.pdf")
+
+    register = page_text(client.get(reverse("portal:action_point_index")))
+    assert "Chile to brief the Committee on its outreach." in register
+    assert "1 action point" in register
+    chile = delegation_history(client, "chile")
+    assert "Chile to brief the Committee on its outreach." in chile
+    assert "The Committee welcomed the universalization plan." in chile
+    peru = delegation_history(client, "peru")
+    assert "Chile to brief the Committee" not in peru
+    assert "The Committee welcomed the universalization plan." not in peru
+    register = reverse("portal:action_point_index")
+    assert "Chile to brief the Committee" in page_text(client.get(register, {"owner": "chile"}))
+    assert "Chile to brief the Committee" not in page_text(client.get(register, {"owner": "peru"}))
+    assert "Chile to brief the Committee" not in page_text(client.get(register, {"status": "done"}))
