@@ -171,11 +171,14 @@ class RecordedActionPoint:
     published_follow_ups: list
 
 
-def recorded_action_points(owner=None, status=None, area=None):
-    """The action points of superseded records, newest meeting first and in reading order; filtered
-    as action_point_index filters public_action_points(). One query when no record was superseded,
-    four otherwise, whatever their number."""
-    meetings = list(superseded_meetings().order_by("-date"))
+def recorded_action_points(owner=None, status=None, area=None, meetings=None):
+    """The action points of superseded records (`meetings`, superseded_meetings() if not given),
+    newest meeting first and in reading order; filtered as action_point_index filters
+    public_action_points(). One query when no record was superseded, four otherwise, whatever
+    their number (one fewer when `meetings` is given)."""
+    if meetings is None:
+        meetings = superseded_meetings().select_related("presidency")
+    meetings = sorted(meetings, key=lambda meeting: meeting.date, reverse=True)
     if not meetings:
         return []
     live = (
@@ -379,8 +382,8 @@ def delegation_detail(request, slug):
         .select_related("meeting__presidency")
         .order_by("-meeting__date")
     )
-    recorded = recorded_attendance(superseded_meetings().select_related("presidency"))
-    history += [row for row in recorded if row.slug == delegation.slug]
+    corrected = list(superseded_meetings().select_related("presidency"))
+    history += [row for row in recorded_attendance(corrected) if row.slug == delegation.slug]
     history.sort(key=lambda row: row.meeting.date, reverse=True)
     for row in history:
         row.presence = presence_of(row)
@@ -397,7 +400,8 @@ def delegation_detail(request, slug):
             "-presidency__starts_on", "thematic_area__position"
         ),
         "action_points": with_recorded(
-            list(public_action_points().filter(owners=delegation)), recorded_action_points(owner=delegation)
+            list(public_action_points().filter(owners=delegation)),
+            recorded_action_points(owner=delegation, meetings=corrected),
         ),
         "decisions": published_decisions(led_by=delegation),
         "documents": list(

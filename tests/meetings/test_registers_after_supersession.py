@@ -182,3 +182,15 @@ def test_the_action_points_and_the_leads_of_a_corrected_record_reach_the_registe
     assert "Chile to brief the Committee" in page_text(client.get(register, {"owner": "chile"}))
     assert "Chile to brief the Committee" not in page_text(client.get(register, {"owner": "peru"}))
     assert "Chile to brief the Committee" not in page_text(client.get(register, {"status": "done"}))
+
+
+def test_the_registers_of_a_superseded_record_stay_within_their_query_budgets(
+    client, staff_client, reference, django_assert_max_num_queries
+):
+    meeting = publish_import(staff_client, AUSTRIA_AWAY)
+    supersede(staff_client, pdf_carrying(corrected_record(meeting)), name="minutes.pdf")
+    # The budgets of the registers' own query-count tests (test_delegation_pages, test_presidency_pages).
+    with django_assert_max_num_queries(12):
+        assert client.get("/delegations/chile/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("portal:delegation_index")).status_code == 200
