@@ -1,10 +1,12 @@
 """Forms of the public pages: search and the action-point and decision registers' filters."""
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Delegation, Presidency, ThematicArea
-from meetings.models import ActionPoint, Meeting
+from meetings import record_json
+from meetings.models import ActionPoint, Meeting, RecordSupersession
 
 MAX_QUERY_LENGTH = 200
 
@@ -64,6 +66,23 @@ class ActionPointFilterForm(forms.Form):
         empty_label=_("Any thematic area"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = action_point_owners()
+
+
+def action_point_owners():
+    """The delegations owning an action point of published minutes, as their records say: a
+    superseded record's owners are read from the record, not from the rows of the import it replaced."""
+    superseded = Exists(RecordSupersession.objects.filter(meeting=OuterRef("pk")))
+    names = set()
+    for meeting in Meeting.objects.published().filter(superseded).only("status", "adopted_record"):
+        for item in record_json.flat_items(record_json.document_for(meeting)):
+            for point in item.get("action_points", []):
+                names.update(point.get("owners", []))
+    live = Meeting.objects.published().filter(~superseded)
+    return Delegation.objects.filter(Q(action_points__agenda_item__meeting__in=live) | Q(name__in=names)).distinct()
 
 
 class PresidencyChoiceField(forms.ModelChoiceField):

@@ -12,7 +12,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from delegations.models import Delegation, Presidency, ThematicArea
-from meetings.models import AgendaItem, SearchDocument
+from meetings import record_json
+from meetings.models import Meeting, SearchDocument
 from meetings.search import CONFIG, uses_full_text
 from portal.registers import published_decisions
 
@@ -92,21 +93,20 @@ def add_snippets(documents, q):
 def add_item_links(documents, q):
     """Give each entry of a page of results (with its `.snippet`) a `.url`: its meeting's page at
     the item its snippet quotes, else at the first item holding a word of the query; at the
-    attendance when only a name matched; at the top otherwise. Three queries for the whole page."""
-    items = AgendaItem.objects.filter(meeting_id__in=[d.meeting_id for d in documents]).prefetch_related(
-        "action_points", "decisions"
-    )
-    by_meeting = {}
-    for item in items:
-        by_meeting.setdefault(item.meeting_id, []).append(item)
+    attendance when only a name matched; at the top otherwise. The items are read from each
+    meeting's record as published (record_json.document_for), never from live rows, so a link
+    follows a corrected (superseding) record. One query for the whole page."""
+    meetings = Meeting.objects.filter(pk__in=[d.meeting_id for d in documents]).only("status", "adopted_record")
+    records = {meeting.pk: record_json.document_for(meeting) for meeting in meetings}
     terms = [term.strip("\"'").lower() for term in (q or "").split() if term.strip("\"'")]
     for document in documents:
         document.url = document.get_absolute_url()
-        texts = [(item, _item_text(item)) for item in _in_reading_order(by_meeting.get(document.meeting_id, []))]
+        items = record_json.flat_items(records.get(document.meeting_id, {}))
+        texts = [(item, _item_text(item)) for item in items]
         for phrase in [*_quoted_phrases(document.snippet), *terms]:
             item = next((item for item, text in texts if phrase in text), None)
             if item is not None:
-                document.url += f"#item-{item.number}"
+                document.url += f"#item-{item['number']}"
                 break
         else:
             if any(term in document.names.lower() for term in terms):
@@ -137,16 +137,11 @@ def _quoted_phrases(snippet):
     return list(dict.fromkeys(" ".join(p.split()) for p in phrases if p.strip()))
 
 
-def _in_reading_order(items):
-    for item in AgendaItem.number_tree(items):
-        yield item
-        yield from item.children
-
-
 def _item_text(item):
-    parts = [item.title, html.unescape(strip_tags(item.body_html))]
-    parts += [point.text for point in item.action_points.all()]
-    parts += [decision.text for decision in item.decisions.all()]
+    """An item of a record document as one lower-cased text: title, body, action points, decisions."""
+    parts = [item["title"], html.unescape(strip_tags(item.get("body_html", "")))]
+    parts += [point["text"] for point in item.get("action_points", [])]
+    parts += list(item.get("decisions", []))
     return " ".join(" ".join(parts).lower().split())
 
 
