@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "ccm_portal.middleware.permissions_policy",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Published pages for anonymous readers come from the cache here, before sessions, logins and
+    # the second factor are looked at; the headers above are still added (portal/caching.py).
+    "portal.caching.serve_published_pages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -316,5 +319,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     # Every login, failed or successful, and every CSP violation is worth a line.
-    "loggers": {"ccm_portal.security": {"level": env_str("SECURITY_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "ccm_portal.security": {"level": env_str("SECURITY_LOG_LEVEL", "INFO")},
+        # Django logs each 4xx answer as a warning; LOG_LEVEL quietens those too.
+        "django.request": {"level": env_str("LOG_LEVEL", "WARNING")},
+    },
 }

@@ -1,10 +1,16 @@
 """HTTP caching of public pages: they change only when something is published or announced.
 
 `published_page` gives anonymous GETs an ETag and Last-Modified taken from the latest publication,
-answers conditional requests with 304, and keeps rendered pages in the server cache. It never
-applies to logged-in users (whose pages may show more than the published record), to requests
-carrying a session or pending messages, or to a response that used a CSRF token or set a cookie.
-Views that serve drafts or a per-request nonce must not use it.
+answers conditional requests with 304, and names the key its page is kept under in the server cache.
+It never applies to logged-in users (whose pages may show more than the published record), to
+requests carrying a session or pending messages, or to a response that used a CSRF token or set a
+cookie. Views that serve drafts or a per-request nonce must not use it.
+
+`serve_published_pages`, a middleware placed before the session, authentication and second-factor
+middleware, stores those pages once every inner middleware has added its headers, and answers the
+next anonymous request for them from the cache before any of that work is done — as Django's own
+FetchFromCacheMiddleware does. The headers the outer middleware add (security headers, the CSP,
+the Permissions-Policy) are added to each answer afresh.
 """
 
 import hashlib
@@ -16,7 +22,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from meetings.models import Meeting
 
@@ -75,12 +81,16 @@ def on_minutes_published(sender, **kwargs):
     forget_stamp()
 
 
-def _cacheable_request(request):
+def _anonymous_request(request):
+    """A GET or HEAD without a session or pending messages: nobody is logged in, so the page shows
+    the published record only. (Logging in is the only way to a session.)"""
     if request.method not in ("GET", "HEAD"):
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-        return False
-    return not request.user.is_authenticated
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _cacheable_request(request):
+    return _anonymous_request(request) and not request.user.is_authenticated
 
 
 def _cacheable_response(request, response):
@@ -92,6 +102,13 @@ def _cacheable_response(request, response):
     )
 
 
+def _page_key(request, stamp, language):
+    """The page's digest (its ETag) and its cache key: the publication stamp, the language and the
+    full address; a HEAD is kept apart from a GET."""
+    digest = hashlib.sha256(f"{stamp}|{language}|{request.get_full_path()}".encode()).hexdigest()[:32]
+    return digest, f"published-page:{digest}:{request.method == 'HEAD'}"
+
+
 def published_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -101,9 +118,7 @@ def published_page(view):
             return response
         stamp, latest = publication_stamp()
         request.publication_stamp = stamp
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        path = request.get_full_path()
-        digest = hashlib.sha256(f"{stamp}|{language}|{path}".encode()).hexdigest()[:32]
+        digest, key = _page_key(request, stamp, translation.get_language() or settings.LANGUAGE_CODE)
         etag = quote_etag(digest)
         last_modified = int(latest.timestamp()) if latest else None
 
@@ -118,16 +133,47 @@ def published_page(view):
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return finish(not_modified)
-        key = f"published-page:{digest}:{request.method == 'HEAD'}"
-        response = cache.get(key)
-        if response is not None:
-            return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if _cacheable_response(request, response):
             finish(response)
-            cache.set(key, response, CACHE_SECONDS)
+            # serve_published_pages stores it on its way out, with the inner middleware's headers.
+            request.published_page_key = key
         return response
 
     return wrapper
+
+
+def serve_published_pages(get_response):
+    """Middleware: an anonymous request for a published page that is in the cache is answered from
+    it (or with 304) at once; a published page rendered for an anonymous request is stored."""
+
+    def middleware(request):
+        if _anonymous_request(request):
+            request.get_host()  # an address this site does not serve is refused (400) all the same
+            stamp, _ = publication_stamp()
+            # As LocaleMiddleware (inside this one) will choose: the language cookie, then Accept-Language.
+            _, key = _page_key(request, stamp, translation.get_language_from_request(request))
+            cached = cache.get(key)
+            if cached is not None:
+                return (
+                    get_conditional_response(
+                        request,
+                        etag=cached.headers.get("ETag"),
+                        last_modified=_parsed_date(cached.headers.get("Last-Modified")),
+                        response=cached,
+                    )
+                    or cached
+                )
+        response = get_response(request)
+        key = getattr(request, "published_page_key", None)
+        if key is not None and _cacheable_response(request, response):
+            cache.set(key, response, CACHE_SECONDS)
+        return response
+
+    return middleware
+
+
+def _parsed_date(value):
+    return parse_http_date_safe(value) if value else None

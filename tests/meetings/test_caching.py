@@ -70,3 +70,82 @@ def test_a_process_remembers_the_stamp_briefly_but_forgets_it_when_it_publishes(
     workflow.enter_archived_adoption(meeting, at_meeting=demo["2018-11-13"])
     workflow.publish(meeting)
     assert caching.publication_stamp()[0] != before[0]
+
+
+def test_a_cached_page_is_answered_before_the_address_is_even_resolved(
+    client, demo, monkeypatch, django_assert_num_queries
+):
+    from django.urls.resolvers import URLResolver
+
+    from portal import caching
+
+    monkeypatch.setattr(caching, "STAMP_SECONDS", 60)  # as in production: the stamp read once a second
+    client.get("/meetings/2018-09-25/")
+    resolved = []
+    resolve = URLResolver.resolve
+
+    def counting_resolve(self, path):
+        resolved.append(path)
+        return resolve(self, path)
+
+    monkeypatch.setattr(URLResolver, "resolve", counting_resolve)
+    with django_assert_num_queries(0):
+        response = client.get("/meetings/2018-09-25/")
+    assert response.status_code == 200
+    assert "Caribbean" in response.content.decode()
+    assert resolved == []
+    client.get("/meetings/")  # not cached yet: resolved and rendered
+    assert resolved
+
+
+def test_a_page_answered_from_the_cache_keeps_every_header_of_the_first_answer(client, demo):
+    first = client.get("/meetings/2018-09-25/")
+    again = client.get("/meetings/2018-09-25/")
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Content-Language",
+        "Vary",
+        "ETag",
+        "Last-Modified",
+        "Cache-Control",
+    ):
+        assert again[header] == first[header], header
+    assert again.content == first.content
+
+
+def test_each_language_is_cached_apart_and_a_reader_gets_their_own(client, demo):
+    french = client.get("/meetings/2018-09-25/", headers={"Accept-Language": "fr"})
+    english = client.get("/meetings/2018-09-25/", headers={"Accept-Language": "en"})
+    assert '<html lang="fr">' in french.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+    assert '<html lang="fr">' in client.get("/meetings/2018-09-25/", headers={"Accept-Language": "fr"}).content.decode()
+    client.cookies["django_language"] = "es"
+    spanish = client.get("/meetings/2018-09-25/", headers={"Accept-Language": "fr"})
+    assert '<html lang="es">' in spanish.content.decode()
+    assert spanish["Content-Language"] == "es"
+
+
+def test_a_cached_page_is_refused_to_an_address_the_site_does_not_serve(client, demo):
+    assert client.get("/meetings/2018-09-25/").status_code == 200
+    assert client.get("/meetings/2018-09-25/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_cached_page_answers_a_conditional_request_with_304(client, demo):
+    first = client.get("/meetings/2018-09-25/")
+    client.get("/meetings/2018-09-25/")  # now from the cache
+    again = client.get("/meetings/2018-09-25/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert "Content-Security-Policy" in again
+
+
+def test_a_reader_with_pending_messages_gets_the_page_rendered_for_them(client, demo):
+    client.get("/meetings/2018-09-25/")
+    client.cookies["messages"] = "anything"
+    response = client.get("/meetings/2018-09-25/")
+    assert response.status_code == 200
+    assert "ETag" not in response
