@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import http_date, quote_etag
 
 from meetings.models import Meeting
 
@@ -102,11 +102,16 @@ def _cacheable_response(request, response):
     )
 
 
-def _page_key(request, stamp, language):
-    """The page's digest (its ETag) and its cache key: the publication stamp, the language and the
-    full address; a HEAD is kept apart from a GET."""
-    digest = hashlib.sha256(f"{stamp}|{language}|{request.get_full_path()}".encode()).hexdigest()[:32]
-    return digest, f"published-page:{digest}:{request.method == 'HEAD'}"
+def _page_key(request, language):
+    """Where the page for this address, language and method is kept: one entry each, holding the
+    publication stamp it was rendered under beside the response (so that a page nobody caches costs
+    no stamp read, and a new stamp replaces the old entry rather than adding one)."""
+    address = hashlib.sha256(f"{language}|{request.get_full_path()}".encode()).hexdigest()[:32]
+    return f"published-page:{address}:{request.method == 'HEAD'}"
+
+
+def _etag(stamp, key):
+    return quote_etag(hashlib.sha256(f"{stamp}|{key}".encode()).hexdigest()[:32])
 
 
 def published_page(view):
@@ -116,16 +121,19 @@ def published_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        stamp, latest = publication_stamp()
+        # The stamp serve_published_pages read for this request, if it did (it is then read once).
+        stamp, latest = getattr(request, "publication_stamp_read", None) or publication_stamp()
         request.publication_stamp = stamp
-        digest, key = _page_key(request, stamp, translation.get_language() or settings.LANGUAGE_CODE)
-        etag = quote_etag(digest)
+        key = _page_key(request, translation.get_language() or settings.LANGUAGE_CODE)
+        etag = _etag(stamp, key)
         last_modified = int(latest.timestamp()) if latest else None
 
         def finish(response):
             response.headers.setdefault("ETag", etag)
             if last_modified:
-                response.headers.setdefault("Last-Modified", http_date(last_modified))
+                # The stamp's date, even over a feed's own (its latest publication date, which a
+                # correction of a published record does not move): the date sent is the date checked.
+                response.headers["Last-Modified"] = http_date(last_modified)
             patch_cache_control(response, public=True, no_cache=True)
             patch_vary_headers(response, VARY)
             return response
@@ -139,41 +147,45 @@ def published_page(view):
         if _cacheable_response(request, response):
             finish(response)
             # serve_published_pages stores it on its way out, with the inner middleware's headers.
-            request.published_page_key = key
+            request.published_page_entry = key, stamp
         return response
 
     return wrapper
 
 
 def serve_published_pages(get_response):
-    """Middleware: an anonymous request for a published page that is in the cache is answered from
-    it (or with 304) at once; a published page rendered for an anonymous request is stored."""
+    """Middleware: an anonymous request for a published page that is in the cache under the current
+    publication stamp is answered from it (or with 304) at once; a published page rendered for an
+    anonymous request is stored."""
 
     def middleware(request):
         if _anonymous_request(request):
             request.get_host()  # an address this site does not serve is refused (400) all the same
-            stamp, _ = publication_stamp()
             # As LocaleMiddleware (inside this one) will choose: the language cookie, then Accept-Language.
-            _, key = _page_key(request, stamp, translation.get_language_from_request(request))
-            cached = cache.get(key)
-            if cached is not None:
-                return (
-                    get_conditional_response(
-                        request,
-                        etag=cached.headers.get("ETag"),
-                        last_modified=_parsed_date(cached.headers.get("Last-Modified")),
-                        response=cached,
+            entry = cache.get(_page_key(request, translation.get_language_from_request(request)))
+            try:
+                current = publication_stamp() if entry is not None else None
+            except DatabaseError:
+                current = None  # a worker that never read the stamp cannot tell: the view answers (503)
+            if current is not None:
+                request.publication_stamp_read = current
+                stamp, cached = entry
+                if stamp == current[0]:
+                    latest = current[1]
+                    return (
+                        get_conditional_response(
+                            request,
+                            etag=cached.headers.get("ETag"),
+                            last_modified=int(latest.timestamp()) if latest else None,
+                            response=cached,
+                        )
+                        or cached
                     )
-                    or cached
-                )
         response = get_response(request)
-        key = getattr(request, "published_page_key", None)
-        if key is not None and _cacheable_response(request, response):
-            cache.set(key, response, CACHE_SECONDS)
+        entry = getattr(request, "published_page_entry", None)
+        if entry is not None and _cacheable_response(request, response):
+            key, stamp = entry
+            cache.set(key, (stamp, response), CACHE_SECONDS)
         return response
 
     return middleware
-
-
-def _parsed_date(value):
-    return parse_http_date_safe(value) if value else None

@@ -135,3 +135,17 @@ def test_verify_records_passes_after_publication_changes_only_the_status(demo, c
     call_command("store_official_records")
     call_command("verify_records")
     assert "2 official record(s) verified" in capsys.readouterr().out
+
+
+def test_a_worker_that_never_read_the_stamp_answers_503_during_an_outage_even_for_a_cached_page(demo):
+    from portal import caching
+
+    visitor = Client(raise_request_exception=False)
+    assert visitor.get("/meetings/2018-09-25/").status_code == 200
+    caching.forget_stamp()
+    caching._last_read = None  # as in a worker started after the outage began
+    with connection.execute_wrapper(database_down):
+        page = visitor.get("/meetings/2018-09-25/")
+        live = visitor.get("/healthz?live")
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert live.status_code == 200

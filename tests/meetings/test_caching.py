@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from meetings import workflow
 from tests.factories import MeetingFactory, write_up
@@ -149,3 +150,19 @@ def test_a_reader_with_pending_messages_gets_the_page_rendered_for_them(client, 
     response = client.get("/meetings/2018-09-25/")
     assert response.status_code == 200
     assert "ETag" not in response
+
+
+def test_a_feed_served_from_the_cache_is_not_called_unmodified_after_a_back_dated_publication(client, demo):
+    import datetime
+
+    from django.utils import timezone
+
+    reader = client.get("/feeds/minutes.atom")
+    meeting = write_up(MeetingFactory(presidency=demo["2018-09-25"].presidency, date="2018-10-02"))
+    workflow.enter_archived_adoption(meeting, at_meeting=demo["2018-11-13"])
+    # Published with an old publication date: the feed's own latest date does not move.
+    workflow.publish(meeting, at=timezone.now() - datetime.timedelta(days=3650))
+    Client().get("/feeds/minutes.atom")  # another visitor fills the cache
+    again = client.get("/feeds/minutes.atom", headers={"If-Modified-Since": reader["Last-Modified"]})
+    assert again.status_code == 200
+    assert again["Last-Modified"] != reader["Last-Modified"]
