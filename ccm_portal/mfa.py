@@ -8,12 +8,14 @@ import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -165,3 +167,24 @@ def mfa_setup(request):
         "required": required_for(user),
     }
     return render(request, "registration/mfa_setup.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def mfa_setup_passkey(request):
+    """The set-up page's script posts here once a passkey is registered (ccm_portal/passkeys.py logs
+    the session in with it): the first second factor comes with its recovery codes, shown once."""
+    user = request.user
+    passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    if not (passkey and user.is_verified()):
+        messages.error(request, _("No passkey was added. Try again, or set up an authenticator app."))
+        return redirect(f"{url('mfa_setup')}?{urlencode({'next': _next(request)})}")
+    if StaticDevice.objects.filter(user=user, token_set__isnull=False).exists():
+        # Already holding recovery codes (from an earlier app or passkey): nothing more to show.
+        return redirect(_next(request))
+    with transaction.atomic():
+        codes = new_recovery_codes(user)
+    note_enrolment(request, user)
+    logger.info("second factor enrolled by %r (passkey)", user.get_username())
+    context = {"codes": codes, "next": _next(request), "passkey": True}
+    return render(request, "registration/mfa_recovery_codes.html", context)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/password_reset/", login.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/second-factor/", mfa.mfa_verify, name="mfa_verify"),
     path("accounts/second-factor/setup/", mfa.mfa_setup, name="mfa_setup"),
+    path("accounts/second-factor/setup/passkey/", mfa.mfa_setup_passkey, name="mfa_setup_passkey"),
     path("accounts/passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),
     path("accounts/", include("django.contrib.auth.urls")),
     path("sign-in-security/", security.sign_in_security, name="sign_in_security"),

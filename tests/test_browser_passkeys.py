@@ -90,3 +90,52 @@ def test_staff_add_a_passkey_and_log_in_with_it(chromium, live_server, isu_staff
     assert violations == [] and errors == []
     passkey = WebAuthnCredential.objects.get(user=isu_staff)
     assert passkey.name == "Passkey 1" and passkey.last_used_at is not None
+
+
+def test_staff_enrol_a_passkey_on_their_first_login_and_keep_its_recovery_codes(
+    chromium, live_server, isu_staff, settings
+):
+    from playwright.sync_api import expect, sync_playwright
+
+    settings.MFA_REQUIRED = True
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    base = live_server.url
+    drafting = base + reverse("meetings:drafting_workspace")
+    violations, errors = [], []
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        page.on(
+            "console", lambda message: violations.append(message.text) if "Content Security" in message.text else None
+        )
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("response", lambda response: errors.append(response.url) if response.status >= 400 else None)
+        devtools = context.new_cdp_session(page)
+        devtools.send("WebAuthn.enable")
+        devtools.send("WebAuthn.addVirtualAuthenticator", {"options": VIRTUAL_AUTHENTICATOR})
+
+        log_in(page, base, "alice")
+        page.goto(drafting)
+        expect(page.get_by_role("heading", name="Set up a second factor")).to_be_visible()
+        page.get_by_role("button", name="Add a passkey").click()
+        expect(page.get_by_text("Your passkey is set up.")).to_be_visible()
+        codes = page.locator("#recovery-codes li").all_inner_texts()
+        page.get_by_role("link", name="Continue").click()
+        expect(page).to_have_url(drafting)
+        expect(page.get_by_role("heading", name="ISU workspace")).to_be_visible()
+
+        # The next login asks for the passkey; a recovery code would do instead.
+        page.get_by_role("button", name="Log out").click()
+        log_in(page, base, "alice")
+        page.goto(drafting)
+        expect(page.get_by_role("heading", name="Second factor")).to_be_visible()
+        page.get_by_role("button", name="Use a passkey").click()
+        expect(page).to_have_url(drafting)
+        browser.close()
+
+    assert violations == [] and errors == []
+    assert len(set(codes)) == 10
+    assert WebAuthnCredential.objects.filter(user=isu_staff, confirmed=True).count() == 1

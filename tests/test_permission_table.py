@@ -107,6 +107,8 @@ TABLE = {
     # The second factor: for the signed-in; giving a code needs a device, so it sends them to enrol.
     "mfa_verify": _row(302, 302, 302, 302, 302),
     "mfa_setup": _row(302, 200, 200, 200, 200),
+    # Posted by the set-up page once a passkey is registered; without one, back to the set-up page.
+    "mfa_setup_passkey": _row(302, 302, 302, 302, 302),
     "csp_report": _row(405, 405, 405, 405, 405),  # browsers POST their reports
     # Sign-in security: for the signed-in. Personas here have no second factor, so a change sends
     # them back to the page with a message; someone else's (here: no) passkey is 404.
@@ -124,6 +126,7 @@ TABLE = {
 }
 
 POST_ONLY = {
+    "mfa_setup_passkey",
     "meetings:comment_create",
     "meetings:comment_reply",
     "meetings:comment_apply",
@@ -301,6 +304,7 @@ def sample(name, world):
         "password_reset_complete": ((), None),
         "mfa_verify": ((), None),
         "mfa_setup": ((), None),
+        "mfa_setup_passkey": ((), {}),
         "csp_report": ((), None),
         "sign_in_security": ((), None),
         "recovery_codes_renew": ((), {"confirmed": "yes"}),

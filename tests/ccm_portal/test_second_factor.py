@@ -1,4 +1,4 @@
-"""The second factor: ISU staff and administrators enrol an authenticator app on their first login
+"""The second factor: ISU staff and administrators enrol an authenticator app (or a passkey) on their first login
 and give a code at every login when MFA_REQUIRED is on; coordinators may enrol, and then must give
 one too; a recovery code stands in for the app once."""
 
@@ -125,3 +125,21 @@ def test_the_second_factor_page_sends_nobody_elsewhere_than_this_site(client, is
     device = TOTPDevice.objects.get(confirmed=False)
     response = client.post(reverse("mfa_setup"), {"code": current_code(device), "next": "https://evil.example/"})
     assert 'href="/"' in response.content.decode()
+
+
+def test_the_passkey_step_of_enrolment_refuses_whoever_registered_no_passkey(client, isu_staff):
+    log_in(client, "alice")
+    response = client.post(reverse("mfa_setup_passkey"), {"next": "/drafting/"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("mfa_setup"))
+    assert "No passkey was added." in response.content.decode()
+    assert client.get("/drafting/").status_code == 302
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    assert not StaticToken.objects.exists()
+
+
+def test_the_set_up_page_offers_a_passkey_beside_the_authenticator_app(client, isu_staff):
+    log_in(client, "alice")
+    page = client.get(reverse("mfa_setup") + "?next=/drafting/").content.decode()
+    assert "With a passkey" in page and "With an authenticator app" in page
+    assert f'action="{reverse("mfa_setup_passkey")}"' in page

@@ -25,7 +25,7 @@ def _second_factor(user):
     from ccm_portal import mfa
 
     if mfa.required_for(user):
-        return "a second factor is required: enrol an authenticator app at the first login"
+        return "a second factor is required: enrol a passkey or an authenticator app at the first login"
     if settings.MFA_REQUIRED:
         return "password alone; a second factor is optional"
     return "password alone: MFA_REQUIRED is off for this demo"
