@@ -154,14 +154,18 @@ def test_a_reader_with_pending_messages_gets_the_page_rendered_for_them(client, 
 
 def test_a_feed_served_from_the_cache_is_not_called_unmodified_after_a_back_dated_publication(client, demo):
     import datetime
+    from unittest import mock
 
     from django.utils import timezone
 
     reader = client.get("/feeds/minutes.atom")
     meeting = write_up(MeetingFactory(presidency=demo["2018-09-25"].presidency, date="2018-10-02"))
     workflow.enter_archived_adoption(meeting, at_meeting=demo["2018-11-13"])
-    # Published with an old publication date: the feed's own latest date does not move.
-    workflow.publish(meeting, at=timezone.now() - datetime.timedelta(days=3650))
+    # A minute later (Last-Modified counts whole seconds), published with an old publication date:
+    # the feed's own latest date does not move.
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        workflow.publish(meeting, at=later - datetime.timedelta(days=3650))
     Client().get("/feeds/minutes.atom")  # another visitor fills the cache
     again = client.get("/feeds/minutes.atom", headers={"If-Modified-Since": reader["Last-Modified"]})
     assert again.status_code == 200
