@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
@@ -60,9 +60,12 @@ def second_factor_owed(request):
 
 
 def _next(request):
-    target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return settings.LOGIN_REDIRECT_URL
+    target = request.POST.get("next") or request.GET.get("next")
+    if not target or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        # An address, not the setting's URL name: pages put it in their links.
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
     return target
 
 
@@ -117,12 +120,16 @@ def mfa_verify(request):
     return render(request, "registration/mfa_verify.html", context, status=status)
 
 
-def new_recovery_codes(user):
-    """Ten new recovery codes for `user`, replacing any earlier ones (call it in a transaction)."""
+def new_recovery_codes(user, request=None):
+    """Ten new recovery codes for `user`, replacing any earlier ones (call it in a transaction).
+    A session (`request`) that gave one of the old codes stays verified, with the new ones."""
+    given_with_codes = request is not None and isinstance(getattr(request.user, "otp_device", None), StaticDevice)
     StaticDevice.objects.filter(user=user).delete()
     recovery = StaticDevice.objects.create(user=user, name=str(_("Recovery codes")), confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    if given_with_codes:
+        otp_login(request, recovery)
     return codes
 
 
@@ -175,14 +182,17 @@ def mfa_setup_passkey(request):
     """The set-up page's script posts here once a passkey is registered (ccm_portal/passkeys.py logs
     the session in with it): the first second factor comes with its recovery codes, shown once."""
     user = request.user
-    passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
-    if not (passkey and user.is_verified()):
+    if not user.is_verified():
         messages.error(request, _("No passkey was added. Try again, or set up an authenticator app."))
         return redirect(f"{url('mfa_setup')}?{urlencode({'next': _next(request)})}")
-    if StaticDevice.objects.filter(user=user, token_set__isnull=False).exists():
-        # Already holding recovery codes (from an earlier app or passkey): nothing more to show.
+    holds_codes = StaticDevice.objects.filter(user=user, token_set__isnull=False).exists()
+    if holds_codes or not isinstance(user.otp_device, WebAuthnCredential):
+        # This session gave another second factor, or recovery codes are already held: the codes
+        # are made on the Sign-in security page, never replaced from here.
         return redirect(_next(request))
     with transaction.atomic():
+        # The app key shown beside the passkey was never confirmed: it is not kept for later.
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         codes = new_recovery_codes(user)
     note_enrolment(request, user)
     logger.info("second factor enrolled by %r (passkey)", user.get_username())

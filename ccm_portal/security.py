@@ -123,7 +123,7 @@ def recovery_codes_renew(request):
     if page is not None:
         return page
     with transaction.atomic():
-        codes = mfa.new_recovery_codes(request.user)
+        codes = mfa.new_recovery_codes(request.user, request)
     logger.info("recovery codes renewed by %r", request.user.get_username())
     context = {"codes": codes, "next": _here(), "renewed": True}
     return render(request, "registration/mfa_recovery_codes.html", context)

@@ -8,6 +8,7 @@ with a running loop; so the data is made before the browser starts and checked a
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from tests.test_browser_flow import LAUNCH_ARGS, log_in
@@ -139,3 +140,5 @@ def test_staff_enrol_a_passkey_on_their_first_login_and_keep_its_recovery_codes(
     assert violations == [] and errors == []
     assert len(set(codes)) == 10
     assert WebAuthnCredential.objects.filter(user=isu_staff, confirmed=True).count() == 1
+    # The app key the set-up page showed beside the passkey was never confirmed: it is gone.
+    assert not TOTPDevice.objects.filter(user=isu_staff).exists()

@@ -143,3 +143,11 @@ def test_the_set_up_page_offers_a_passkey_beside_the_authenticator_app(client, i
     page = client.get(reverse("mfa_setup") + "?next=/drafting/").content.decode()
     assert "With a passkey" in page and "With an authenticator app" in page
     assert f'action="{reverse("mfa_setup_passkey")}"' in page
+
+
+def test_without_a_next_page_the_recovery_codes_lead_to_the_home_of_ones_role(client, isu_staff):
+    log_in(client, "alice")
+    client.get(reverse("mfa_setup"))
+    device = TOTPDevice.objects.get(confirmed=False)
+    page = client.post(reverse("mfa_setup"), {"code": current_code(device)}).content.decode()
+    assert f'href="{reverse("meetings:role_home")}">' in page

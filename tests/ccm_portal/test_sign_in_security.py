@@ -234,3 +234,31 @@ def test_a_session_that_gave_its_second_factor_is_not_asked_again(client, isu_st
     enrolled(client, "alice")
     response = client.get(reverse("mfa_verify") + "?next=/drafting/")
     assert response.status_code == 302 and response["Location"] == "/drafting/"
+
+
+def recovered(client, username, code):
+    """Logged in again with the password and a recovery code."""
+    client.post(reverse("logout"))
+    log_in(client, username)
+    assert client.post(reverse("mfa_verify"), {"code": code, "next": "/drafting/"}).status_code == 302
+    assert client.get("/drafting/").status_code == 200
+
+
+def test_a_session_that_gave_a_recovery_code_stays_signed_in_with_the_new_codes(client, isu_staff):
+    old = enrolled(client, "alice")
+    recovered(client, "alice", old[0])
+    response = confirm(client, reverse("recovery_codes_renew"))
+    assert response.status_code == 200 and "The old ones no longer work" in response.content.decode()
+    assert client.get("/drafting/").status_code == 200
+
+
+def test_the_passkey_step_of_enrolment_never_replaces_codes_for_a_session_that_gave_a_recovery_code(client, isu_staff):
+    old = enrolled(client, "alice")
+    TOTPDevice.objects.filter(user=isu_staff).delete()
+    passkey_of(isu_staff)
+    StaticDevice.objects.get(user=isu_staff).token_set.exclude(token=old[0]).delete()
+    recovered(client, "alice", old[0])  # the last one
+    response = client.post(reverse("mfa_setup_passkey"), {"next": "/drafting/"})
+    assert response.status_code == 302 and response["Location"] == "/drafting/"
+    assert not StaticDevice.objects.get(user=isu_staff).token_set.exists()
+    assert client.get("/drafting/").status_code == 200
